@@ -1,0 +1,52 @@
+//! `unico evaluate FILE`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use super::output::waterfall_table;
+use super::Context;
+use crate::evaluate::evaluate;
+
+/// Measure the latest scan against ground truth (a CSV with sns_number and cluster_id, as
+/// `unico generate` writes): precision, recall and F1 at the threshold, the best-F1 threshold,
+/// the pair completeness of the blocking, and the worst false positives and false negatives.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The ground-truth file (usually the file that was imported).
+    file: PathBuf,
+    /// Threshold to evaluate [default: the scan's review threshold].
+    #[arg(long)]
+    threshold: Option<f64>,
+    /// How many worst false positives and negatives to explain.
+    #[arg(long, default_value_t = 5)]
+    examples: usize,
+}
+
+pub(crate) fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
+    let store = context.data_dir.open_store()?;
+    let e = evaluate(&store, &context.data_dir, &context.settings, &args.file, args.threshold, args.examples)?;
+    println!("true pairs: {}  candidate pairs: {}", e.n_true_pairs, e.n_candidate_pairs);
+    println!("pair completeness (blocking recall): {:.4} ({} of {})", e.pair_completeness(), e.n_true_pairs_in_candidates, e.n_true_pairs);
+    for (rule, n) in &e.n_true_pairs_by_rule {
+        println!("  {rule:<28} finds {:.4}", if e.n_true_pairs == 0 { 0.0 } else { *n as f64 / e.n_true_pairs as f64 });
+    }
+    println!("at match probability ≥ {}: TP {} FP {} FN {}", e.threshold, e.true_positives, e.false_positives, e.false_negatives);
+    println!("precision {:.4}  recall {:.4}  F1 {:.4}", e.precision(), e.recall(), e.f1());
+    println!("best F1 {:.4} at match probability ≥ {:.4}", e.best_f1.0, e.best_f1.1);
+    for (title, pairs) in [("worst false positives", &e.worst_false_positives), ("worst false negatives", &e.worst_false_negatives)] {
+        if pairs.is_empty() {
+            continue;
+        }
+        println!("\n{title}:");
+        for pair in pairs {
+            println!(
+                "\n{} ~ {}{}",
+                pair.sns_number_l,
+                pair.sns_number_r,
+                if pair.in_candidates { "" } else { " (not found by the blocking)" }
+            );
+            print!("{}", waterfall_table(&pair.waterfall));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,188 @@
+//! `unico import FILE`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+
+use super::Context;
+use crate::import::{read_file, write_rejects, Encoding, Format, ImportOptions, Severity};
+use crate::store::records::ImportWriteOptions;
+use crate::store::today;
+
+/// Import a registry file.
+///
+/// CSV with the canonical header (sns_number,full_name,sex,birth_date,nationality,birth_country,
+/// birth_district,birth_municipality,birth_parish,registration_unit,nif,registration_type,death_date)
+/// or its Portuguese aliases (numero_utente, nome_completo, sexo, data_nascimento, …), delimited by
+/// `,` or `;`, in UTF-8 (with or without BOM) or Windows-1252/ISO-8859-1; or JSON Lines.
+///
+/// A row that cannot be a record (no NNU, NNU not nine digits, NNU twice, no name) is rejected and
+/// written to the rejects file; a bad value in a usable row (impossible or future date, death before
+/// birth, NIF failing its check digit, unknown country) is kept as typed, marked invalid, and reported.
+/// Valid rows are written in one transaction.
+///
+/// Exit codes: 0 every row imported (flagged values are listed); 1 imported, but some rows were
+/// rejected (see the rejects file); 2 error: nothing imported (unreadable file, missing NNU or name
+/// column, or --strict with any problem).
+#[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
+pub struct Args {
+    /// The file (.csv, .txt, .jsonl).
+    file: PathBuf,
+    /// Update records whose NNU is already registered (each changed field is recorded).
+    #[arg(long)]
+    update: bool,
+    /// Import nothing if any row has a problem.
+    #[arg(long)]
+    strict: bool,
+    /// Character encoding.
+    #[arg(long, value_enum, default_value = "auto")]
+    encoding: EncodingArg,
+    /// Field delimiter (detected from the header when not given).
+    #[arg(long, value_parser = parse_delimiter)]
+    delimiter: Option<u8>,
+    /// File format (from the extension or content when not given).
+    #[arg(long, value_enum)]
+    format: Option<FormatArg>,
+    /// Where to write rejected rows [default: DATA_DIR/rejects/STEM.rejects.csv].
+    #[arg(long)]
+    rejects: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum EncodingArg {
+    Auto,
+    #[value(name = "utf-8")]
+    Utf8,
+    #[value(name = "windows-1252")]
+    Windows1252,
+    #[value(name = "iso-8859-1")]
+    Iso88591,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum FormatArg {
+    Csv,
+    Jsonl,
+}
+
+impl Args {
+    /// Plain import of one file with the defaults.
+    pub(crate) fn for_file(file: PathBuf) -> Args {
+        Args { file, update: false, strict: false, encoding: EncodingArg::Auto, delimiter: None, format: None, rejects: None }
+    }
+}
+
+fn parse_delimiter(text: &str) -> Result<u8, String> {
+    match text {
+        "," | "comma" => Ok(b','),
+        ";" | "semicolon" => Ok(b';'),
+        "\\t" | "tab" | "\t" => Ok(b'\t'),
+        "|" | "pipe" => Ok(b'|'),
+        _ => Err(format!("unsupported delimiter {text:?}: use , ; tab or |")),
+    }
+}
+
+pub(crate) fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
+    let options = ImportOptions {
+        encoding: match args.encoding {
+            EncodingArg::Auto => Encoding::Auto,
+            EncodingArg::Utf8 => Encoding::Utf8,
+            EncodingArg::Windows1252 | EncodingArg::Iso88591 => Encoding::Windows1252,
+        },
+        delimiter: args.delimiter,
+        format: args.format.map(|f| match f {
+            FormatArg::Csv => Format::Csv,
+            FormatArg::Jsonl => Format::JsonLines,
+        }),
+        today: today(),
+    };
+    let parsed = read_file(&args.file, &options)?;
+    let file_name = args.file.display().to_string();
+    let n_rejected = parsed.issues.iter().filter(|i| i.severity == Severity::Rejected).count();
+    let mut store = context.data_dir.open_store().context("opening the registry database")?;
+    let write = store.write_import(
+        &parsed.rows,
+        &ImportWriteOptions {
+            file: &file_name,
+            operator: &super::operator(),
+            update: args.update,
+            strict: args.strict,
+            n_problems_before: parsed.issues.len(),
+            n_rejected_before: n_rejected,
+            n_flagged_values: parsed.n_flagged(),
+            n_rows: parsed.n_rows,
+        },
+    )?;
+
+    for issue in &parsed.issues {
+        let what = match issue.severity {
+            Severity::Rejected => "rejected",
+            Severity::Flagged => "kept as typed, marked invalid",
+        };
+        eprintln!("{file_name}:{}: {}: {:?}: {} ({what})", issue.line, issue.field, issue.value, issue.reason);
+    }
+    for (line, nnu) in &write.already_registered {
+        eprintln!("{file_name}:{line}: sns_number: \"{nnu}\": NNU already registered: use --update to change the record (rejected)");
+    }
+    let n_rejected_total = n_rejected + write.already_registered.len();
+    if n_rejected_total > 0 && !args.strict {
+        let path = args.rejects.clone().unwrap_or_else(|| context.data_dir.rejects_path(&args.file));
+        let mut parsed = parsed;
+        let lines: std::collections::HashMap<u64, String> =
+            write.already_registered.iter().map(|(line, _)| (*line, String::new())).collect();
+        if !lines.is_empty() {
+            // Rows refused by the database join the rejects with their fields as read.
+            let header_len = parsed.header.len();
+            for (line, nnu) in &write.already_registered {
+                let mut fields = vec![String::new(); header_len];
+                if let Some(first) = fields.first_mut() {
+                    *first = nnu.to_string();
+                }
+                parsed.rejected.push(crate::import::RejectedRow {
+                    line: *line,
+                    fields,
+                    reason: "NNU already registered: use --update".into(),
+                });
+            }
+        }
+        write_rejects(&path, &parsed)?;
+        eprintln!("rejected rows written to {}", path.display());
+        return summary(context, &file_name, &parsed, &write, args.strict, n_rejected_total);
+    }
+    summary(context, &file_name, &parsed, &write, args.strict, n_rejected_total)
+}
+
+fn summary(
+    context: &Context,
+    file_name: &str,
+    parsed: &crate::import::ParsedFile,
+    write: &crate::store::records::ImportWrite,
+    strict: bool,
+    n_rejected: usize,
+) -> anyhow::Result<ExitCode> {
+    let n_problems = parsed.issues.len() + write.already_registered.len();
+    if strict && n_problems > 0 {
+        anyhow::bail!(
+            "{file_name}: {n_problems} problem(s) in {} rows: nothing imported (--strict); fix the rows above or import without --strict",
+            parsed.n_rows
+        );
+    }
+    if !context.quiet {
+        println!(
+            "{file_name}: {} rows read ({}): {} imported, {} updated, {} unchanged, {} rejected, {} values flagged invalid",
+            parsed.n_rows,
+            parsed.encoding,
+            write.n_inserted,
+            write.n_updated,
+            write.n_unchanged,
+            n_rejected,
+            parsed.n_flagged()
+        );
+        if !parsed.unknown_columns.is_empty() {
+            println!("columns not stored (the registry does not model them): {}", parsed.unknown_columns.join(", "));
+        }
+    }
+    Ok(if n_rejected > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}

@@ -1,0 +1,81 @@
+//! Text shown to people: records side by side, reasons, waterfalls.
+
+use crate::comparison::{ComparisonVectorValue, COMPARISONS};
+use crate::model::Waterfall;
+use crate::record::PatientRecord;
+
+/// One line per record: NNU, name, sex, birth date, birthplace, unit.
+pub(crate) fn record_line(record: &PatientRecord) -> String {
+    let text = |v: Option<String>| v.unwrap_or_else(|| "—".into());
+    let birthplace = match (&record.birth_municipality, &record.birth_parish, record.birth_country.to_text()) {
+        (Some(m), Some(p), _) => format!("{p}, {m}"),
+        (Some(m), None, _) => m.clone(),
+        (None, _, Some(country)) => country,
+        _ => "—".into(),
+    };
+    format!(
+        "{}  {:<40} {:<2} {:<10}  {:<30} {:<10} {}",
+        record.sns_number,
+        truncate(&record.full_name, 40),
+        text(record.sex.to_text()),
+        text(record.birth_date.to_text()),
+        truncate(&birthplace, 30),
+        text(record.registration_unit.clone()),
+        text(record.registration_type.to_text()),
+    )
+}
+
+fn truncate(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        text.to_string()
+    } else {
+        let mut out: String = text.chars().take(width - 1).collect();
+        out.push('…');
+        out
+    }
+}
+
+/// The reasons for a score, strongest first: `birth_date exact (+14.2), full_name exact (+12.0) …`.
+pub(crate) fn reasons(gamma: &[ComparisonVectorValue], partial_weights: &[f64]) -> String {
+    let mut rows: Vec<(f64, String)> = COMPARISONS
+        .iter()
+        .zip(gamma.iter().zip(partial_weights))
+        .filter(|(_, (g, _))| !g.is_null())
+        .map(|(comparison, (g, w))| {
+            let label = comparison.level(*g).map_or("?", |l| l.label);
+            (*w, format!("{} {label} ({w:+.1})", comparison.name))
+        })
+        .collect();
+    rows.sort_by(|a, b| b.0.abs().total_cmp(&a.0.abs()));
+    rows.into_iter().map(|(_, text)| text).collect::<Vec<_>>().join(", ")
+}
+
+/// The waterfall as a table.
+pub(crate) fn waterfall_table(waterfall: &Waterfall) -> String {
+    let mut out = String::new();
+    out.push_str(&format!(
+        "{:<12} {:>2}  {:<36} {:>10} {:>10} {:>8} {:>9}\n",
+        "comparison", "γ", "level", "m", "u", "weight", "cumul."
+    ));
+    let mut cumulative = 0.0;
+    for row in &waterfall.rows {
+        cumulative += row.match_weight;
+        let number = |p: Option<f64>| p.map_or_else(|| "".to_string(), |p| format!("{p:.3e}"));
+        out.push_str(&format!(
+            "{:<12} {:>2}  {:<36} {:>10} {:>10} {:>+8.2} {:>+9.2}{}\n",
+            row.comparison,
+            if row.comparison == "prior" { String::new() } else { row.gamma.to_string() },
+            row.label,
+            number(row.m_probability),
+            number(row.u_probability),
+            row.match_weight,
+            cumulative,
+            if row.tf_adjusted { "  (u = frequency of the value)" } else { "" }
+        ));
+    }
+    out.push_str(&format!(
+        "final match weight {:+.2}, match probability {:.6}\n",
+        waterfall.match_weight, waterfall.match_probability
+    ));
+    out
+}

@@ -1,0 +1,524 @@
+//! The comparisons Único uses, their levels and default m and u probabilities.
+//!
+//! Defaults come from the damage registries do (DESIGN.md §Matching) and from the share of
+//! random pairs of a national registry at each level; training replaces u by counts over random
+//! pairs and m by expectation–maximisation, except for `fixed_m` levels.
+
+use super::comparator::{damerau_levenshtein, jaro_winkler};
+use super::term_frequencies::{TermFrequencies, TermKind};
+use super::{Comparison, ComparisonLevel, ComparisonVector, ComparisonVectorValue};
+use crate::record::normalize::{fold, normalize_name, NameToken, NormalizedName};
+use crate::record::{Country, Date, Nif, PatientRecord, RecordId, Sex};
+
+/// Number of comparisons.
+pub const N_COMPARISONS: usize = 7;
+
+const fn level(gamma: i8, label: &'static str, m: f64, u: f64) -> ComparisonLevel {
+    ComparisonLevel {
+        gamma: ComparisonVectorValue(gamma),
+        label,
+        m_probability: m,
+        u_probability: u,
+        tf_adjusted: false,
+        fixed_m: false,
+    }
+}
+
+const fn tf(mut level: ComparisonLevel) -> ComparisonLevel {
+    level.tf_adjusted = true;
+    level
+}
+
+const fn fixed(mut level: ComparisonLevel) -> ComparisonLevel {
+    level.fixed_m = true;
+    level
+}
+
+/// Index of each comparison in the vector.
+pub mod index {
+    /// Full name, token by token.
+    pub const FULL_NAME: usize = 0;
+    /// First given name.
+    pub const GIVEN_NAME: usize = 1;
+    /// Birth date.
+    pub const BIRTH_DATE: usize = 2;
+    /// Birthplace.
+    pub const BIRTHPLACE: usize = 3;
+    /// NIF.
+    pub const NIF: usize = 4;
+    /// Sex.
+    pub const SEX: usize = 5;
+    /// Generational suffix.
+    pub const SUFFIX: usize = 6;
+}
+
+/// Every comparison, in vector order.
+pub static COMPARISONS: [Comparison; N_COMPARISONS] = [
+    Comparison {
+        name: "full_name",
+        description: "all name tokens, aligned whatever their order (particles ignored, spelling variants and initials accepted)",
+        levels: &[
+            tf(level(6, "exact", 0.45, 2e-6)),
+            tf(level(5, "same tokens, spelling variants", 0.12, 1e-6)),
+            tf(level(4, "one name contained in the other", 0.25, 2e-5)),
+            level(3, "most tokens agree", 0.10, 3e-4),
+            level(2, "two or more tokens agree", 0.04, 3e-3),
+            level(1, "one token agrees", 0.03, 0.08),
+            level(0, "no token agrees", 0.01, 0.916677),
+        ],
+    },
+    Comparison {
+        name: "given_name",
+        description: "first given name",
+        levels: &[
+            tf(level(4, "exact", 0.8798, 0.02)),
+            level(3, "spelling variant", 0.06, 0.008),
+            level(2, "initial", 0.02, 0.004),
+            level(1, "found elsewhere in the other name", 0.04, 0.01),
+            fixed(level(0, "different", 0.0002, 0.958)),
+        ],
+    },
+    Comparison {
+        name: "birth_date",
+        description: "date of birth",
+        levels: &[
+            tf(level(7, "exact", 0.78, 3e-5)),
+            level(6, "day and month swapped", 0.03, 3e-5),
+            level(5, "year one off", 0.03, 6e-5),
+            level(4, "one digit off", 0.06, 4e-4),
+            level(3, "placeholder 1 January, same year", 0.02, 2e-4),
+            level(2, "within five years", 0.0795, 0.11),
+            fixed(level(0, "more than five years apart", 0.0005, 0.88928)),
+        ],
+    },
+    Comparison {
+        name: "birthplace",
+        description: "place of birth: freguesia within concelho within distrito within country",
+        levels: &[
+            tf(level(4, "same freguesia", 0.55, 0.001)),
+            tf(level(3, "same concelho", 0.20, 0.01)),
+            level(2, "same distrito", 0.06, 0.04),
+            level(1, "same country", 0.09, 0.15),
+            level(0, "different", 0.10, 0.799),
+        ],
+    },
+    Comparison {
+        name: "nif",
+        description: "tax number (NIF); an invalid NIF is no evidence",
+        levels: &[
+            level(2, "exact", 0.97, 1e-7),
+            level(1, "one digit off", 0.025, 1e-5),
+            fixed(level(0, "different", 0.005, 0.9999899)),
+        ],
+    },
+    Comparison {
+        name: "sex",
+        description: "sex",
+        levels: &[level(1, "exact", 0.98, 0.5), level(0, "different", 0.02, 0.5)],
+    },
+    Comparison {
+        name: "suffix",
+        description: "generational suffix (Júnior, Filho, Neto, Sobrinho), when either name has one",
+        levels: &[level(1, "same suffix", 0.8, 0.1), level(0, "different or only one", 0.2, 0.9)],
+    },
+];
+
+/// A record prepared for comparison: everything computed once.
+#[derive(Clone, Debug)]
+pub struct ComparableRecord {
+    /// Store id.
+    pub id: RecordId,
+    /// Normalised name.
+    pub name: NormalizedName,
+    /// Valid birth date.
+    pub birth_date: Option<Date>,
+    /// Sex.
+    pub sex: Option<Sex>,
+    /// Valid NIF.
+    pub nif: Option<Nif>,
+    /// Country of birth (Portugal when a Portuguese birthplace is given).
+    pub birth_country: Option<Country>,
+    /// Folded distrito of birth.
+    pub birth_district: Option<String>,
+    /// Folded concelho of birth.
+    pub birth_municipality: Option<String>,
+    /// Folded freguesia of birth.
+    pub birth_parish: Option<String>,
+}
+
+fn folded(text: &Option<String>) -> Option<String> {
+    text.as_deref().map(|t| fold(t.trim())).filter(|t| !t.is_empty())
+}
+
+impl ComparableRecord {
+    /// Prepares a record.
+    pub fn new(record: &PatientRecord) -> ComparableRecord {
+        let birth_municipality = folded(&record.birth_municipality);
+        let birth_district = folded(&record.birth_district);
+        let birth_country = record
+            .birth_country
+            .valid()
+            .copied()
+            .or_else(|| (birth_municipality.is_some() || birth_district.is_some()).then_some(Country::PORTUGAL));
+        ComparableRecord {
+            id: record.id,
+            name: normalize_name(&record.full_name),
+            birth_date: record.birth_date.valid().copied(),
+            sex: record.sex.valid().copied(),
+            nif: record.nif.valid().copied(),
+            birth_country,
+            birth_district,
+            birth_municipality,
+            birth_parish: folded(&record.birth_parish),
+        }
+    }
+}
+
+/// Compares two prepared records.
+pub fn compare(a: &ComparableRecord, b: &ComparableRecord, tf: &TermFrequencies) -> ComparisonVector {
+    let mut term_frequency = [0.0; N_COMPARISONS];
+    let alignment = align(&a.name, &b.name);
+    let (full_name, full_name_tf) = compare_full_name(a, b, &alignment, tf);
+    let (given_name, given_name_tf) = compare_given_name(a, b, &alignment, tf);
+    let (birth_date, birth_date_tf) = compare_birth_date(a.birth_date, b.birth_date, tf);
+    let (birthplace, birthplace_tf) = compare_birthplace(a, b, tf);
+    term_frequency[index::FULL_NAME] = full_name_tf;
+    term_frequency[index::GIVEN_NAME] = given_name_tf;
+    term_frequency[index::BIRTH_DATE] = birth_date_tf;
+    term_frequency[index::BIRTHPLACE] = birthplace_tf;
+    let gamma = [
+        full_name,
+        given_name,
+        birth_date,
+        birthplace,
+        compare_nif(a.nif, b.nif),
+        compare_sex(a.sex, b.sex),
+        compare_suffix(&a.name, &b.name),
+    ];
+    ComparisonVector { gamma, term_frequency }
+}
+
+const G: fn(i8) -> ComparisonVectorValue = ComparisonVectorValue;
+
+/// Similarity at or above which two tokens count as the same.
+const TOKEN_MATCH: f64 = 0.88;
+/// Names are aligned on at most this many tokens (the civil registry allows six words).
+const MAX_TOKENS: usize = 12;
+
+/// How the tokens of two names pair up.
+#[derive(Clone, Copy, Debug, Default)]
+struct Alignment {
+    /// Number of aligned token pairs.
+    n_matched: usize,
+    /// Aligned pairs whose folded text is equal.
+    n_exact: usize,
+    /// Bit i set: token i of the left name is aligned.
+    matched_l: u32,
+    /// Bit j set: token j of the right name is aligned.
+    matched_r: u32,
+    /// For each aligned left token, the right token it aligns with.
+    partner_l: [u8; MAX_TOKENS],
+    n_l: usize,
+    n_r: usize,
+}
+
+fn token_similarity(a: &NameToken, b: &NameToken) -> f64 {
+    if a.initial || b.initial {
+        // An initial matches a token with the same first letter, and nothing else.
+        return if a.text.as_bytes().first() == b.text.as_bytes().first() { 0.89 } else { 0.0 };
+    }
+    if a.text == b.text {
+        1.0
+    } else if a.key == b.key {
+        0.97
+    } else {
+        jaro_winkler(&a.text, &b.text)
+    }
+}
+
+/// Greedy best-first alignment of the tokens of two names.
+fn align(a: &NormalizedName, b: &NormalizedName) -> Alignment {
+    let (n_l, n_r) = (a.tokens.len().min(MAX_TOKENS), b.tokens.len().min(MAX_TOKENS));
+    let mut alignment = Alignment { n_l, n_r, ..Alignment::default() };
+    let mut candidates: Vec<(f64, u8, u8)> = Vec::with_capacity(n_l * n_r);
+    for (i, ta) in a.tokens[..n_l].iter().enumerate() {
+        for (j, tb) in b.tokens[..n_r].iter().enumerate() {
+            let similarity = token_similarity(ta, tb);
+            if similarity >= TOKEN_MATCH {
+                candidates.push((similarity, i as u8, j as u8));
+            }
+        }
+    }
+    // Best first; ties by position so the alignment is the same whichever side is left.
+    candidates.sort_unstable_by(|x, y| y.0.total_cmp(&x.0).then((x.1.min(x.2), x.1, x.2).cmp(&(y.1.min(y.2), y.1, y.2))));
+    for (similarity, i, j) in candidates {
+        let (bit_i, bit_j) = (1u32 << i, 1u32 << j);
+        if alignment.matched_l & bit_i == 0 && alignment.matched_r & bit_j == 0 {
+            alignment.matched_l |= bit_i;
+            alignment.matched_r |= bit_j;
+            alignment.partner_l[i as usize] = j;
+            alignment.n_matched += 1;
+            if similarity == 1.0 {
+                alignment.n_exact += 1;
+            }
+        }
+    }
+    alignment
+}
+
+fn compare_full_name(a: &ComparableRecord, b: &ComparableRecord, alignment: &Alignment, tf: &TermFrequencies) -> (ComparisonVectorValue, f64) {
+    if a.name.placeholder || b.name.placeholder || alignment.n_l == 0 || alignment.n_r == 0 {
+        return (ComparisonVectorValue::NULL, 0.0);
+    }
+    let (n_l, n_r, n_matched) = (alignment.n_l, alignment.n_r, alignment.n_matched);
+    let gamma = if n_l == n_r && n_matched == n_l && alignment.n_exact == n_matched {
+        G(6)
+    } else if n_l == n_r && n_matched == n_l {
+        G(5)
+    } else if n_matched == n_l.min(n_r) && n_matched >= 2 {
+        G(4)
+    } else if n_matched >= 2 && 2 * n_matched >= n_l.max(n_r) {
+        G(3)
+    } else if n_matched >= 2 {
+        G(2)
+    } else if n_matched == 1 {
+        G(1)
+    } else {
+        G(0)
+    };
+    if gamma.0 < 4 {
+        return (gamma, 0.0);
+    }
+    // The share of records that would agree this way by chance: the product of the aligned
+    // tokens' frequencies (the rarer spelling of each aligned pair counts).
+    let mut frequency = 1.0;
+    for i in 0..n_l {
+        if alignment.matched_l & (1 << i) != 0 {
+            let (ta, tb) = (&a.name.tokens[i], &b.name.tokens[alignment.partner_l[i] as usize]);
+            frequency *= if ta.initial || tb.initial {
+                0.1
+            } else {
+                tf.frequency(TermKind::NameToken, &ta.key).min(tf.frequency(TermKind::NameToken, &tb.key))
+            };
+        }
+    }
+    (gamma, frequency)
+}
+
+fn compare_given_name(a: &ComparableRecord, b: &ComparableRecord, alignment: &Alignment, tf: &TermFrequencies) -> (ComparisonVectorValue, f64) {
+    let (Some(first_a), Some(first_b)) = (a.name.tokens.first(), b.name.tokens.first()) else {
+        return (ComparisonVectorValue::NULL, 0.0);
+    };
+    if a.name.placeholder || b.name.placeholder {
+        return (ComparisonVectorValue::NULL, 0.0);
+    }
+    if first_a.initial && first_b.initial {
+        return if first_a.text == first_b.text { (G(2), 0.0) } else { (G(0), 0.0) };
+    }
+    if first_a.initial || first_b.initial {
+        return if token_similarity(first_a, first_b) >= TOKEN_MATCH { (G(2), 0.0) } else { (G(0), 0.0) };
+    }
+    if first_a.text == first_b.text {
+        return (G(4), tf.frequency(TermKind::GivenName, &first_a.key));
+    }
+    if first_a.key == first_b.key || jaro_winkler(&first_a.text, &first_b.text) >= 0.9 {
+        return (G(3), 0.0);
+    }
+    // Reordered or compound names: the first given name of one side is elsewhere in the other
+    // and both first names are aligned with something.
+    let first_l_aligned = alignment.matched_l & 1 != 0;
+    let first_r_aligned = alignment.matched_r & 1 != 0;
+    if first_l_aligned && first_r_aligned {
+        return (G(1), 0.0);
+    }
+    (G(0), 0.0)
+}
+
+fn compare_birth_date(a: Option<Date>, b: Option<Date>, tf: &TermFrequencies) -> (ComparisonVectorValue, f64) {
+    let (Some(a), Some(b)) = (a, b) else {
+        return (ComparisonVectorValue::NULL, 0.0);
+    };
+    if a == b {
+        return (G(7), tf.frequency(TermKind::BirthDate, &a.compact()));
+    }
+    let gamma = if a.year == b.year && a.month == b.day && a.day == b.month {
+        G(6)
+    } else if (a.year - b.year).abs() == 1 && a.month == b.month && a.day == b.day {
+        G(5)
+    } else if damerau_levenshtein(&a.compact(), &b.compact()) == 1 {
+        G(4)
+    } else if a.year == b.year && ((a.month, a.day) == (1, 1) || (b.month, b.day) == (1, 1)) {
+        G(3)
+    } else if (a.days_since_epoch() - b.days_since_epoch()).abs() <= 5 * 366 {
+        G(2)
+    } else {
+        G(0)
+    };
+    (gamma, 0.0)
+}
+
+fn compare_birthplace(a: &ComparableRecord, b: &ComparableRecord, tf: &TermFrequencies) -> (ComparisonVectorValue, f64) {
+    if let (Some(ma), Some(mb)) = (&a.birth_municipality, &b.birth_municipality) {
+        let districts_agree = match (&a.birth_district, &b.birth_district) {
+            (Some(da), Some(db)) => da == db,
+            _ => true,
+        };
+        if ma == mb && districts_agree {
+            let frequency = tf.frequency(TermKind::Municipality, ma);
+            return match (&a.birth_parish, &b.birth_parish) {
+                (Some(pa), Some(pb)) if pa == pb => (G(4), frequency),
+                _ => (G(3), frequency),
+            };
+        }
+        return match (&a.birth_district, &b.birth_district) {
+            (Some(da), Some(db)) if da == db => (G(2), 0.0),
+            _ => (G(0), 0.0),
+        };
+    }
+    match (a.birth_country, b.birth_country) {
+        (Some(ca), Some(cb)) if ca == cb => match (&a.birth_district, &b.birth_district) {
+            (Some(da), Some(db)) if da == db => (G(2), 0.0),
+            (Some(_), Some(_)) => (G(0), 0.0),
+            _ => (G(1), 0.0),
+        },
+        (Some(_), Some(_)) => (G(0), 0.0),
+        _ => (ComparisonVectorValue::NULL, 0.0),
+    }
+}
+
+fn compare_nif(a: Option<Nif>, b: Option<Nif>) -> ComparisonVectorValue {
+    match (a, b) {
+        (Some(a), Some(b)) if a == b => G(2),
+        (Some(a), Some(b)) if damerau_levenshtein(&a.to_string(), &b.to_string()) == 1 => G(1),
+        (Some(_), Some(_)) => G(0),
+        _ => ComparisonVectorValue::NULL,
+    }
+}
+
+fn compare_sex(a: Option<Sex>, b: Option<Sex>) -> ComparisonVectorValue {
+    match (a, b) {
+        (Some(a), Some(b)) if a == b => G(1),
+        (Some(_), Some(_)) => G(0),
+        _ => ComparisonVectorValue::NULL,
+    }
+}
+
+fn compare_suffix(a: &NormalizedName, b: &NormalizedName) -> ComparisonVectorValue {
+    if a.placeholder || b.placeholder {
+        return ComparisonVectorValue::NULL;
+    }
+    match (a.suffix, b.suffix) {
+        (None, None) => ComparisonVectorValue::NULL,
+        (Some(x), Some(y)) if x == y => G(1),
+        _ => G(0),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::{Nnu, Value};
+
+    fn record(name: &str) -> ComparableRecord {
+        ComparableRecord::new(&PatientRecord::new(Nnu::from_u32(1).unwrap(), name))
+    }
+
+    fn dated(name: &str, date: &str) -> ComparableRecord {
+        let mut r = PatientRecord::new(Nnu::from_u32(1).unwrap(), name);
+        r.birth_date = Value::Valid(Date::parse(date).unwrap());
+        ComparableRecord::new(&r)
+    }
+
+    /// Checks γ for one comparison in both directions (symmetry).
+    fn check(comparison: usize, a: &ComparableRecord, b: &ComparableRecord, expected: i8) {
+        let tf = TermFrequencies::default();
+        let ab = compare(a, b, &tf).gamma[comparison];
+        let ba = compare(b, a, &tf).gamma[comparison];
+        assert_eq!(ab, ba, "{} not symmetric for {a:?} / {b:?}", COMPARISONS[comparison].name);
+        assert_eq!(ab.0, expected, "{}: {:?} / {:?}", COMPARISONS[comparison].name, a.name, b.name);
+    }
+
+    macro_rules! name_level {
+        ($a:expr, $b:expr, $full:expr, $given:expr) => {
+            check(index::FULL_NAME, &record($a), &record($b), $full);
+            check(index::GIVEN_NAME, &record($a), &record($b), $given);
+        };
+    }
+
+    #[test]
+    fn name_levels() {
+        name_level!("Maria da Conceição", "MARIA CONCEICAO", 6, 4);
+        name_level!("João Pedro Silva Santos", "Santos, João Pedro", 4, 4);
+        name_level!("João Pedro Silva Santos", "Santos, João Pedro Silva", 6, 4);
+        name_level!("Luiz Souza", "Luís Sousa", 5, 3);
+        name_level!("Ana Sofia Pereira Lopes", "Ana Sofia Pereira Lopes Martins", 4, 4);
+        name_level!("Ana Sofia Pereira Lopes", "Ana Lopes", 4, 4);
+        name_level!("Ana Sofia Pereira Lopes", "Ana S. Pereira Lopes", 5, 4);
+        name_level!("Ana Sofia Pereira Lopes", "Rita Sofia Pereira Lopes", 3, 0);
+        name_level!("Ana Costa Pereira", "Inês Costa Pereira", 3, 0);
+        name_level!("Zhang Wei", "Wei Zhang", 6, 1);
+        name_level!("Manuel Silva", "Manuel Costa", 1, 4);
+        name_level!("Manuel Silva", "Rui Costa", 0, 0);
+        name_level!("M. Silva", "Manuel Silva", 5, 2);
+        name_level!("Joana Silva", "Joanna Silva", 5, 3);
+        name_level!("RN de Maria Silva", "Tiago Silva", -1, -1);
+    }
+
+    #[test]
+    fn birth_date_levels() {
+        let c = index::BIRTH_DATE;
+        check(c, &dated("A", "1980-03-12"), &dated("A", "1980-03-12"), 7);
+        check(c, &dated("A", "1980-03-12"), &dated("A", "1980-12-03"), 6);
+        check(c, &dated("A", "1980-03-12"), &dated("A", "1980-03-13"), 4);
+        check(c, &dated("A", "1980-03-12"), &dated("A", "1990-03-12"), 4);
+        check(c, &dated("A", "1980-03-12"), &dated("A", "1981-03-12"), 5);
+        check(c, &dated("A", "1980-03-12"), &dated("A", "1979-03-12"), 5);
+        check(c, &dated("A", "1980-03-12"), &dated("A", "1980-01-01"), 3);
+        check(c, &dated("A", "1980-03-12"), &dated("A", "1982-07-25"), 2);
+        check(c, &dated("A", "1950-03-12"), &dated("A", "1982-07-25"), 0);
+        check(c, &dated("A", "1950-03-12"), &record("A"), -1);
+    }
+
+    #[test]
+    fn other_levels() {
+        let with = |f: &dyn Fn(&mut PatientRecord)| {
+            let mut r = PatientRecord::new(Nnu::from_u32(1).unwrap(), "Ana Silva");
+            f(&mut r);
+            ComparableRecord::new(&r)
+        };
+        let nif = |text: &'static str| with(&move |r| r.nif = Value::Valid(text.parse().unwrap()));
+        check(index::NIF, &nif("123456789"), &nif("123456789"), 2);
+        check(index::NIF, &nif("123456789"), &nif("234567899"), 0);
+        check(index::NIF, &nif("123456789"), &with(&|r| r.nif = Value::Invalid("123456788".into())), -1);
+        let place = |d: &'static str, m: &'static str, p: &'static str| {
+            with(&move |r| {
+                r.birth_district = Some(d.into());
+                r.birth_municipality = Some(m.into());
+                r.birth_parish = (!p.is_empty()).then(|| p.to_string());
+            })
+        };
+        check(index::BIRTHPLACE, &place("Braga", "Barcelos", "Tamel"), &place("BRAGA", "barcelos", "Tamel"), 4);
+        check(index::BIRTHPLACE, &place("Braga", "Barcelos", "Tamel"), &place("Braga", "Barcelos", ""), 3);
+        check(index::BIRTHPLACE, &place("Braga", "Barcelos", ""), &place("Braga", "Guimarães", ""), 2);
+        check(index::BIRTHPLACE, &place("Braga", "Barcelos", ""), &place("Faro", "Lagoa", ""), 0);
+        let country = |c: &'static str| with(&move |r| r.birth_country = Value::Valid(Country::parse(c).unwrap()));
+        check(index::BIRTHPLACE, &country("PT"), &place("Faro", "Lagoa", ""), 1);
+        check(index::BIRTHPLACE, &country("PT"), &record("Ana"), -1);
+        check(index::SUFFIX, &record("José Silva Costa Júnior"), &record("José Silva Costa"), 0);
+        check(index::SUFFIX, &record("José Silva Costa Júnior"), &record("José Silva Costa Jr"), 1);
+        check(index::SUFFIX, &record("José Silva Costa"), &record("José Silva"), -1);
+    }
+
+    #[test]
+    fn levels_are_well_formed() {
+        for comparison in &COMPARISONS {
+            let gammas: Vec<i8> = comparison.levels.iter().map(|l| l.gamma.0).collect();
+            assert_eq!(gammas.last(), Some(&0), "{} ends with else", comparison.name);
+            assert!(gammas.windows(2).all(|w| w[0] > w[1]), "{} ordered", comparison.name);
+            let m: f64 = comparison.levels.iter().map(|l| l.m_probability).sum();
+            let u: f64 = comparison.levels.iter().map(|l| l.u_probability).sum();
+            assert!((m - 1.0).abs() < 1e-6, "{} m sums to {m}", comparison.name);
+            assert!((u - 1.0).abs() < 1e-6, "{} u sums to {u}", comparison.name);
+        }
+    }
+}

@@ -1,0 +1,120 @@
+//! How common each value is in the registry, for term-frequency adjustments.
+//!
+//! A match on "Silva" is worth far less than one on "Vasconcelos": the u probability of an
+//! agreeing value is the share of records that carry it. Counted once per scan over all
+//! active records and saved with the scan's results so that `explain` gives the same numbers.
+
+use std::collections::HashMap;
+
+use super::library::ComparableRecord;
+
+/// Which value a frequency is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TermKind {
+    /// A name token's phonetic key, anywhere in the name.
+    NameToken,
+    /// The first given name's phonetic key.
+    GivenName,
+    /// A birth date (`yyyymmdd`).
+    BirthDate,
+    /// A birth concelho (folded name).
+    Municipality,
+}
+
+impl TermKind {
+    /// All kinds.
+    pub const ALL: [TermKind; 4] = [TermKind::NameToken, TermKind::GivenName, TermKind::BirthDate, TermKind::Municipality];
+
+    /// Stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TermKind::NameToken => "name_token",
+            TermKind::GivenName => "given_name",
+            TermKind::BirthDate => "birth_date",
+            TermKind::Municipality => "municipality",
+        }
+    }
+
+    /// Parses a stored name.
+    pub fn parse(text: &str) -> Option<TermKind> {
+        TermKind::ALL.into_iter().find(|kind| kind.as_str() == text)
+    }
+}
+
+/// Counts of values over `n_records` records.
+#[derive(Clone, Debug, Default)]
+pub struct TermFrequencies {
+    n_records: u64,
+    /// One map per [`TermKind`], in `TermKind::ALL` order.
+    counts: [HashMap<String, u32>; 4],
+}
+
+impl TermFrequencies {
+    /// Counts the values of these records.
+    pub fn count<'a>(records: impl IntoIterator<Item = &'a ComparableRecord>) -> TermFrequencies {
+        let mut tf = TermFrequencies::default();
+        for record in records {
+            tf.n_records += 1;
+            let mut seen: Vec<&str> = Vec::with_capacity(8);
+            for token in record.name.tokens.iter().filter(|t| !t.initial) {
+                if !seen.contains(&token.key.as_str()) {
+                    seen.push(&token.key);
+                    tf.add(TermKind::NameToken, &token.key, 1);
+                }
+            }
+            if let Some(first) = record.name.tokens.first().filter(|t| !t.initial && !record.name.placeholder) {
+                tf.add(TermKind::GivenName, &first.key, 1);
+            }
+            if let Some(date) = record.birth_date {
+                tf.add(TermKind::BirthDate, &date.compact(), 1);
+            }
+            if let Some(municipality) = &record.birth_municipality {
+                tf.add(TermKind::Municipality, municipality, 1);
+            }
+        }
+        tf
+    }
+
+    /// Rebuilds from saved counts.
+    pub fn from_counts(n_records: u64, counts: impl IntoIterator<Item = (TermKind, String, u32)>) -> TermFrequencies {
+        let mut tf = TermFrequencies { n_records, ..TermFrequencies::default() };
+        for (kind, term, n) in counts {
+            tf.counts[kind as usize].insert(term, n);
+        }
+        tf
+    }
+
+    fn add(&mut self, kind: TermKind, term: &str, n: u32) {
+        // Avoid allocating for terms already counted.
+        let map = &mut self.counts[kind as usize];
+        if let Some(count) = map.get_mut(term) {
+            *count += n;
+        } else {
+            map.insert(term.to_string(), n);
+        }
+    }
+
+    /// Number of records counted.
+    pub fn n_records(&self) -> u64 {
+        self.n_records
+    }
+
+    /// Share of records with this value; a value never seen counts as seen once.
+    pub fn frequency(&self, kind: TermKind, term: &str) -> f64 {
+        if self.n_records == 0 {
+            return 0.0;
+        }
+        let count = self.counts[kind as usize].get(term).copied().unwrap_or(0).max(1);
+        f64::from(count) / self.n_records as f64
+    }
+
+    /// Every count, sorted (for saving).
+    pub fn counts(&self) -> Vec<(TermKind, &str, u32)> {
+        let mut counts: Vec<_> = TermKind::ALL
+            .into_iter()
+            .flat_map(|kind| self.counts[kind as usize].iter().map(move |(term, n)| (kind, term.as_str(), *n)))
+            .collect();
+        counts.sort_unstable();
+        counts
+    }
+}

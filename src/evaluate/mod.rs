@@ -1,0 +1,213 @@
+//! Evaluation against ground truth: how good are the scan's pairs?
+//!
+//! Consumes a CSV with `sns_number` and `cluster_id` columns (the generator writes one), the
+//! registry and the latest scan; produces an [`Evaluation`]: precision, recall and F1 of the
+//! pairs at the review threshold, the threshold with the best F1, the pair completeness of the
+//! blocking (overall and per rule), and the worst false positives and false negatives.
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use crate::blocking::BlockingRule;
+use crate::comparison::{compare, ComparableRecord};
+use crate::error::{Error, Result, UserError};
+use crate::import::Column;
+use crate::model::Waterfall;
+use crate::pipeline::{candidate_pairs, prepared_records, DataDir};
+use crate::predict::RecordTable;
+use crate::record::{Nnu, RecordId};
+use crate::settings::Settings;
+use crate::store::Store;
+
+/// One pair shown in the evaluation.
+#[derive(Clone, Debug)]
+pub struct EvaluatedPair {
+    /// Left NNU.
+    pub sns_number_l: Nnu,
+    /// Right NNU.
+    pub sns_number_r: Nnu,
+    /// Found by the blocking.
+    pub in_candidates: bool,
+    /// Its explanation under the scan's model.
+    pub waterfall: Waterfall,
+}
+
+/// The figures.
+#[derive(Clone, Debug)]
+pub struct Evaluation {
+    /// Threshold evaluated.
+    pub threshold: f64,
+    /// Pairs of records of one person (among registered active records).
+    pub n_true_pairs: u64,
+    /// True pairs found by the blocking.
+    pub n_true_pairs_in_candidates: u64,
+    /// Candidate pairs.
+    pub n_candidate_pairs: u64,
+    /// True pairs each rule finds.
+    pub n_true_pairs_by_rule: Vec<(&'static str, u64)>,
+    /// True positives at the threshold.
+    pub true_positives: u64,
+    /// False positives at the threshold.
+    pub false_positives: u64,
+    /// False negatives at the threshold.
+    pub false_negatives: u64,
+    /// Best F1 over thresholds and where.
+    pub best_f1: (f64, f64),
+    /// Highest-scoring false positives.
+    pub worst_false_positives: Vec<EvaluatedPair>,
+    /// Lowest-scoring false negatives.
+    pub worst_false_negatives: Vec<EvaluatedPair>,
+}
+
+impl Evaluation {
+    /// Share of true pairs the blocking finds.
+    pub fn pair_completeness(&self) -> f64 {
+        ratio(self.n_true_pairs_in_candidates, self.n_true_pairs)
+    }
+    /// TP / (TP + FP).
+    pub fn precision(&self) -> f64 {
+        ratio(self.true_positives, self.true_positives + self.false_positives)
+    }
+    /// TP / (TP + FN).
+    pub fn recall(&self) -> f64 {
+        ratio(self.true_positives, self.true_positives + self.false_negatives)
+    }
+    /// Harmonic mean of precision and recall.
+    pub fn f1(&self) -> f64 {
+        f1(self.precision(), self.recall())
+    }
+}
+
+fn ratio(a: u64, b: u64) -> f64 {
+    if b == 0 {
+        0.0
+    } else {
+        a as f64 / b as f64
+    }
+}
+
+fn f1(precision: f64, recall: f64) -> f64 {
+    if precision + recall == 0.0 {
+        0.0
+    } else {
+        2.0 * precision * recall / (precision + recall)
+    }
+}
+
+/// Reads `sns_number → cluster_id` from a ground-truth CSV.
+pub fn read_truth(path: &Path) -> Result<HashMap<Nnu, String>> {
+    let bad = |reason: String| Error::User(UserError::BadFile { path: path.to_path_buf(), reason });
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_path(path)
+        .map_err(|e| bad(format!("cannot read: {e}")))?;
+    let header = reader.headers().map_err(|e| bad(format!("cannot read the header: {e}")))?.clone();
+    let nnu_column = header.iter().position(|h| Column::from_header(h) == Some(Column::SnsNumber));
+    let cluster_column = header.iter().position(|h| h.trim() == "cluster_id");
+    let (Some(nnu_column), Some(cluster_column)) = (nnu_column, cluster_column) else {
+        return Err(bad("the file needs sns_number and cluster_id columns (ground truth, as `unico generate` writes)".into()));
+    };
+    let mut truth = HashMap::new();
+    for row in reader.records() {
+        let row = row.map_err(|e| bad(e.to_string()))?;
+        if let (Some(Ok(nnu)), Some(cluster)) = (row.get(nnu_column).map(str::parse::<Nnu>), row.get(cluster_column)) {
+            truth.insert(nnu, cluster.to_string());
+        }
+    }
+    Ok(truth)
+}
+
+/// Evaluates the latest scan against a ground-truth file.
+pub fn evaluate(store: &Store, data_dir: &DataDir, settings: &Settings, truth_path: &Path, threshold: Option<f64>, n_examples: usize) -> Result<Evaluation> {
+    let scan = store
+        .latest_scan()?
+        .ok_or_else(|| UserError::NotReady("no scan yet: run `unico scan` before `unico evaluate`".into()))?;
+    let threshold = threshold.unwrap_or(scan.threshold_match_probability);
+    let truth = read_truth(truth_path)?;
+    let records = prepared_records(store)?;
+    let ids_by_nnu = store.record_ids_by_nnu()?;
+    let active: HashSet<RecordId> = records.iter().map(|r| r.id).collect();
+    let mut cluster_of: HashMap<RecordId, &str> = HashMap::new();
+    let mut members: HashMap<&str, Vec<RecordId>> = HashMap::new();
+    for (nnu, cluster) in &truth {
+        if let Some(id) = ids_by_nnu.get(nnu).filter(|id| active.contains(id)) {
+            cluster_of.insert(*id, cluster);
+            members.entry(cluster).or_default().push(*id);
+        }
+    }
+    let mut true_pairs: HashSet<(RecordId, RecordId)> = HashSet::new();
+    for ids in members.values_mut() {
+        ids.sort_unstable();
+        for i in 0..ids.len() {
+            for j in i + 1..ids.len() {
+                true_pairs.insert((ids[i], ids[j]));
+            }
+        }
+    }
+    let same_person = |l: RecordId, r: RecordId| matches!((cluster_of.get(&l), cluster_of.get(&r)), (Some(a), Some(b)) if a == b);
+
+    let candidates = candidate_pairs(data_dir, &records, settings)?;
+    let mut by_rule = [0u64; 6];
+    let mut in_candidates: HashSet<(RecordId, RecordId)> = HashSet::new();
+    for pair in &candidates.pairs {
+        if same_person(pair.record_id_l, pair.record_id_r) {
+            in_candidates.insert((pair.record_id_l, pair.record_id_r));
+            for (i, count) in by_rule.iter_mut().enumerate() {
+                if pair.rules & (1 << i) != 0 {
+                    *count += 1;
+                }
+            }
+        }
+    }
+
+    let saved = store.saved_pairs(0.0)?;
+    let mut scored: Vec<(f64, bool)> = saved.iter().map(|p| (p.match_probability, same_person(p.record_id_l, p.record_id_r))).collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let n_true = true_pairs.len() as u64;
+    let (mut tp, mut fp, mut best) = (0u64, 0u64, (0.0, 1.0));
+    for (i, (probability, is_true)) in scored.iter().enumerate() {
+        if *is_true { tp += 1 } else { fp += 1 }
+        let next_differs = scored.get(i + 1).is_none_or(|next| next.0 < *probability);
+        if next_differs {
+            let score = f1(ratio(tp, tp + fp), ratio(tp, n_true));
+            if score > best.0 {
+                best = (score, *probability);
+            }
+        }
+    }
+    let true_positives = scored.iter().filter(|(p, t)| *t && *p >= threshold).count() as u64;
+    let false_positives = scored.iter().filter(|(p, t)| !*t && *p >= threshold).count() as u64;
+
+    let tf = store.term_frequencies()?;
+    let table = RecordTable::new(&records);
+    let explain = |l: RecordId, r: RecordId| -> Option<EvaluatedPair> {
+        let (a, b): (&ComparableRecord, &ComparableRecord) = (table.get(l)?, table.get(r)?);
+        let waterfall = scan.model.waterfall(&compare(a, b, &tf));
+        let nnu = |id: RecordId| ids_by_nnu.iter().find(|(_, v)| **v == id).map(|(k, _)| *k);
+        Some(EvaluatedPair { sns_number_l: nnu(l)?, sns_number_r: nnu(r)?, in_candidates: in_candidates.contains(&(l, r)), waterfall })
+    };
+    let mut false_positive_pairs: Vec<_> = saved.iter().filter(|p| p.match_probability >= threshold && !same_person(p.record_id_l, p.record_id_r)).collect();
+    false_positive_pairs.sort_by(|a, b| b.match_probability.total_cmp(&a.match_probability));
+    let worst_false_positives = false_positive_pairs.iter().take(n_examples).filter_map(|p| explain(p.record_id_l, p.record_id_r)).collect();
+    let probability_of: HashMap<(RecordId, RecordId), f64> = saved.iter().map(|p| ((p.record_id_l, p.record_id_r), p.match_probability)).collect();
+    let mut missed: Vec<((RecordId, RecordId), f64)> = true_pairs
+        .iter()
+        .map(|pair| (*pair, probability_of.get(pair).copied().unwrap_or(0.0)))
+        .filter(|(_, p)| *p < threshold)
+        .collect();
+    missed.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+    let worst_false_negatives = missed.iter().take(n_examples).filter_map(|((l, r), _)| explain(*l, *r)).collect();
+    Ok(Evaluation {
+        threshold,
+        n_true_pairs: n_true,
+        n_true_pairs_in_candidates: in_candidates.len() as u64,
+        n_candidate_pairs: candidates.pairs.len() as u64,
+        n_true_pairs_by_rule: BlockingRule::ALL.iter().map(|r| (r.name(), by_rule[*r as usize])).collect(),
+        true_positives,
+        false_positives,
+        false_negatives: n_true - true_positives,
+        best_f1: best,
+        worst_false_positives,
+        worst_false_negatives,
+    })
+}

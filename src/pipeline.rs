@@ -1,0 +1,314 @@
+//! The pipeline, stage by stage, over the registry database and the candidate index.
+//!
+//! Consumes a data directory (database, index, saved model) and settings; runs the stages in
+//! order (index → blocking → training → scoring → clustering → saving) and reports figures.
+//! The CLI's `index`, `scan`, `explain` and `evaluate` commands are thin calls into here.
+//!
+//! **Invariants:** the index is derived data: when it is missing, unreadable or behind the
+//! database it is brought up to date (or rebuilt) from the database before candidates are
+//! generated; a scan's results replace the previous ones in one transaction.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+use crate::blocking::{blocking_keys, sort_key, BlockingRule, CandidatePair, PairCollector};
+use crate::cluster::cluster;
+use crate::comparison::{compare, ComparableRecord, TermFrequencies};
+use crate::error::{Error, Result, UserError};
+use crate::model::training::train;
+use crate::model::{Model, Waterfall};
+use crate::predict::{comparison_vectors, predict, RecordTable};
+use crate::progress::{Progress, Stage};
+use crate::record::{Nnu, PatientRecord};
+use crate::settings::Settings;
+use crate::store::predictions::ScanFigures;
+use crate::store::{now_timestamp, Store, META_INDEX_SEQ};
+
+/// The data directory: database, index, model. Git-ignored by default (`./unico-data/`).
+#[derive(Clone, Debug)]
+pub struct DataDir {
+    root: PathBuf,
+}
+
+impl DataDir {
+    /// A data directory at `root` (created on first use).
+    pub fn new(root: impl Into<PathBuf>) -> DataDir {
+        DataDir { root: root.into() }
+    }
+
+    /// The root.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The registry database.
+    pub fn database(&self) -> PathBuf {
+        self.root.join("registry.sqlite")
+    }
+
+    /// The candidate index directory.
+    pub fn index_dir(&self) -> PathBuf {
+        self.root.join("index")
+    }
+
+    /// The trained model.
+    pub fn model_path(&self) -> PathBuf {
+        self.root.join("model.json")
+    }
+
+    /// Where rejected rows of an import go.
+    pub fn rejects_path(&self, input: &Path) -> PathBuf {
+        let stem = input.file_stem().and_then(|s| s.to_str()).unwrap_or("import");
+        self.root.join("rejects").join(format!("{stem}.rejects.csv"))
+    }
+
+    /// Opens the registry database.
+    pub fn open_store(&self) -> Result<Store> {
+        Store::open(&self.database())
+    }
+
+    /// The saved model, if one was trained.
+    pub fn load_model(&self) -> Result<Option<Model>> {
+        let path = self.model_path();
+        if !path.exists() {
+            return Ok(None);
+        }
+        let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+        let model: Model = serde_json::from_str(&text)
+            .map_err(|e| UserError::Settings(format!("{}: not a saved model: {e}", path.display())))?;
+        model.check().map_err(|e| UserError::Settings(format!("{}: {e}; retrain with `unico train`", path.display())))?;
+        Ok(Some(model))
+    }
+
+    /// Saves a model.
+    pub fn save_model(&self, model: &Model) -> Result<()> {
+        let path = self.model_path();
+        let text = serde_json::to_string_pretty(model).map_err(|e| Error::Internal(e.to_string()))?;
+        std::fs::create_dir_all(&self.root).map_err(|e| Error::io(&self.root, e))?;
+        // Write then rename, so a crash never leaves half a model.
+        let tmp = path.with_extension("json.tmp");
+        std::fs::write(&tmp, text).map_err(|e| Error::io(&tmp, e))?;
+        std::fs::rename(&tmp, &path).map_err(|e| Error::io(&path, e))
+    }
+}
+
+/// What `index` did.
+#[derive(Clone, Debug)]
+pub struct IndexReport {
+    /// The index was built from scratch.
+    pub rebuilt: bool,
+    /// Records added or re-added.
+    pub n_indexed: usize,
+    /// Records taken out (merged).
+    pub n_removed: usize,
+    /// Records in the index now.
+    pub n_docs: u64,
+    /// Wall time.
+    pub seconds: f64,
+}
+
+const INDEX_MEMORY_BUDGET: usize = 1 << 30;
+
+fn index_document_parts(record: &ComparableRecord) -> (String, Option<String>, Vec<Vec<u8>>) {
+    let name = record.name.tokens.iter().map(|t| t.text.as_str()).collect::<Vec<_>>().join(" ");
+    (name, record.birth_date.map(|d| d.compact()), blocking_keys(record))
+}
+
+fn write_to_index(index: &index::CandidateIndex, records: &[PatientRecord], removed: &[crate::record::RecordId], progress: &dyn Progress) -> Result<()> {
+    let threads = rayon::current_num_threads().clamp(1, 4);
+    let mut writer = index.writer(INDEX_MEMORY_BUDGET, threads)?;
+    for id in removed {
+        writer.delete_record(id.0);
+    }
+    progress.start(Stage::Indexing, records.len() as u64);
+    for chunk in records.chunks(50_000) {
+        let prepared: Vec<(u32, String, Option<String>, Option<String>, Vec<Vec<u8>>)> = chunk
+            .par_iter()
+            .map(|record| {
+                let comparable = ComparableRecord::new(record);
+                let (name, birth_date, keys) = index_document_parts(&comparable);
+                (record.id.0, name, birth_date, comparable.birth_municipality.clone(), keys)
+            })
+            .collect();
+        for (record_id, name, birth_date, birthplace, block_keys) in &prepared {
+            writer.delete_record(*record_id);
+            writer.add(&index::IndexDocument {
+                record_id: *record_id,
+                name,
+                birth_date: birth_date.as_deref(),
+                birthplace: birthplace.as_deref(),
+                block_keys,
+            })?;
+        }
+        progress.advance(chunk.len() as u64);
+    }
+    writer.commit()?;
+    progress.finish();
+    Ok(())
+}
+
+/// Brings the candidate index up to date with the database (or rebuilds it).
+pub fn update_index(store: &Store, data_dir: &DataDir, rebuild: bool, progress: &dyn Progress) -> Result<IndexReport> {
+    let started = Instant::now();
+    let index_seq: i64 = store.meta(META_INDEX_SEQ)?.and_then(|v| v.parse().ok()).unwrap_or(0);
+    let existing = if rebuild || index_seq == 0 { None } else { index::CandidateIndex::open(&data_dir.index_dir()).ok() };
+    let (index, rebuilt, since) = match existing {
+        Some(index) => (index, false, index_seq),
+        None => (index::CandidateIndex::create(&data_dir.index_dir())?, true, 0),
+    };
+    let (changed, removed, max_seq) = store.records_changed_since(since)?;
+    let removed = if rebuilt { Vec::new() } else { removed };
+    if !changed.is_empty() || !removed.is_empty() || rebuilt {
+        write_to_index(&index, &changed, &removed, progress)?;
+    }
+    store.set_meta(META_INDEX_SEQ, &max_seq.max(since).to_string())?;
+    Ok(IndexReport {
+        rebuilt,
+        n_indexed: changed.len(),
+        n_removed: removed.len(),
+        n_docs: index.num_docs(),
+        seconds: started.elapsed().as_secs_f64(),
+    })
+}
+
+/// Candidate pairs from the index, with per-rule block counts.
+pub struct Candidates {
+    /// The pairs, sorted, each once.
+    pub pairs: Vec<CandidatePair>,
+    /// Blocks per rule.
+    pub n_blocks: [u64; 6],
+    /// Windowed blocks per rule.
+    pub n_capped_blocks: [u64; 6],
+}
+
+/// Generates the candidate pairs of all records through the index.
+pub fn candidate_pairs(data_dir: &DataDir, records: &[ComparableRecord], settings: &Settings) -> Result<Candidates> {
+    let index = index::CandidateIndex::open(&data_dir.index_dir())?;
+    let max_id = records.iter().map(|r| r.id.0).max().unwrap_or(0) as usize;
+    let mut sort_keys = vec![0u64; max_id + 1];
+    let keys: Vec<(u32, u64)> = records.par_iter().map(|r| (r.id.0, sort_key(r))).collect();
+    for (id, key) in keys {
+        sort_keys[id as usize] = key;
+    }
+    let mut collector = PairCollector::new(settings.blocking_config(), &sort_keys);
+    index.for_each_block(2, |key, ids| collector.add_block(key, ids))?;
+    let (n_blocks, n_capped_blocks) = (collector.n_blocks, collector.n_capped_blocks);
+    Ok(Candidates { pairs: collector.finish(), n_blocks, n_capped_blocks })
+}
+
+/// How to scan.
+pub struct ScanOptions {
+    /// Train the model on this registry first (and save it).
+    pub train: bool,
+}
+
+/// What a scan did, stage by stage.
+#[derive(Clone, Debug, Default)]
+pub struct ScanReport {
+    /// Scan id.
+    pub scan_id: i64,
+    /// Figures saved with the scan.
+    pub figures: ScanFigures,
+    /// Candidate pairs per record.
+    pub pairs_per_record: f64,
+    /// Blocks windowed because too large, all rules.
+    pub n_capped_blocks: u64,
+    /// The model was trained by this scan.
+    pub trained: bool,
+    /// (stage, seconds).
+    pub timings: Vec<(&'static str, f64)>,
+}
+
+/// Loads and prepares the active records.
+pub fn prepared_records(store: &Store) -> Result<Vec<ComparableRecord>> {
+    let records = store.active_records()?;
+    Ok(records.par_iter().map(ComparableRecord::new).collect())
+}
+
+/// The model to score with: the saved one, or the defaults for this registry's size.
+pub fn current_model(data_dir: &DataDir, settings: &Settings, n_records: u64) -> Result<Model> {
+    let mut model = match data_dir.load_model()? {
+        Some(model) => model,
+        None => Model::default_for(n_records, settings.model.expected_duplicates_per_record),
+    };
+    if let Some(lambda) = settings.model.probability_two_random_records_match {
+        model.probability_two_random_records_match = lambda;
+    }
+    Ok(model)
+}
+
+/// Full scan: index, candidates, (training), scoring, clustering, saving.
+pub fn scan(store: &mut Store, data_dir: &DataDir, settings: &Settings, options: &ScanOptions, progress: &dyn Progress) -> Result<ScanReport> {
+    let started_at = now_timestamp();
+    let mut report = ScanReport::default();
+    let mut clock = Instant::now();
+    let mut lap = |report: &mut ScanReport, stage: &'static str| {
+        report.timings.push((stage, clock.elapsed().as_secs_f64()));
+        clock = Instant::now();
+    };
+    update_index(store, data_dir, false, progress)?;
+    lap(&mut report, "index");
+    let records = prepared_records(store)?;
+    if records.is_empty() {
+        return Err(UserError::NotReady("the registry is empty: import a file first (`unico import FILE`)".into()).into());
+    }
+    let tf = TermFrequencies::count(&records);
+    lap(&mut report, "load");
+    progress.start(Stage::Blocking, 0);
+    let candidates = candidate_pairs(data_dir, &records, settings)?;
+    progress.finish();
+    lap(&mut report, "blocking");
+    let table = RecordTable::new(&records);
+    let mut model = current_model(data_dir, settings, records.len() as u64)?;
+    if options.train {
+        progress.start(Stage::Training, 0);
+        let step = (candidates.pairs.len() / 2_000_000).max(1);
+        let vectors = comparison_vectors(&table, &candidates.pairs, step, &tf);
+        let untrained = Model::default_for(records.len() as u64, settings.model.expected_duplicates_per_record);
+        model = train(untrained, &records, &tf, &vectors, &settings.training_config(), now_timestamp());
+        data_dir.save_model(&model)?;
+        report.trained = true;
+        progress.finish();
+        lap(&mut report, "training");
+    }
+    progress.start(Stage::Scoring, candidates.pairs.len() as u64);
+    let scoring = model.scoring_table();
+    let predictions = predict(&table, &candidates.pairs, &scoring, &tf, settings.scan.keep_min_probability, progress);
+    progress.finish();
+    lap(&mut report, "scoring");
+    let threshold = settings.scan.threshold_match_probability;
+    let clusters = cluster(&predictions, threshold);
+    lap(&mut report, "clustering");
+    report.figures = ScanFigures {
+        n_records: records.len() as u64,
+        n_candidate_pairs: candidates.pairs.len() as u64,
+        n_pairs_saved: predictions.len() as u64,
+        n_clusters: clusters.len() as u64,
+    };
+    progress.start(Stage::Saving, 0);
+    let rule_names = |rules: u8| BlockingRule::names(rules).join("|");
+    report.scan_id = store.save_scan(&started_at, &model, threshold, &predictions, &rule_names, &clusters, &tf, &report.figures)?;
+    progress.finish();
+    lap(&mut report, "saving");
+    report.pairs_per_record = candidates.pairs.len() as f64 / records.len() as f64;
+    report.n_capped_blocks = candidates.n_capped_blocks.iter().sum();
+    Ok(report)
+}
+
+/// The explanation of any two records' score, with the latest scan's model and frequencies
+/// (or the current model when no scan has run).
+pub fn explain(store: &Store, data_dir: &DataDir, settings: &Settings, a: Nnu, b: Nnu) -> Result<(PatientRecord, PatientRecord, Waterfall)> {
+    let record_a = store.record_by_nnu(a)?.ok_or_else(|| UserError::UnknownRecord(a.to_string()))?.record;
+    let record_b = store.record_by_nnu(b)?.ok_or_else(|| UserError::UnknownRecord(b.to_string()))?.record;
+    let (model, tf) = match store.latest_scan()? {
+        Some(scan) => (scan.model, store.term_frequencies()?),
+        None => {
+            let records = prepared_records(store)?;
+            (current_model(data_dir, settings, records.len() as u64)?, TermFrequencies::count(&records))
+        }
+    };
+    let vector = compare(&ComparableRecord::new(&record_a), &ComparableRecord::new(&record_b), &tf);
+    Ok((record_a, record_b, model.waterfall(&vector)))
+}

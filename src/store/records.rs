@@ -1,0 +1,321 @@
+//! Owner of the `records`, `imports` and `record_changes` tables.
+
+use std::collections::HashMap;
+
+use rusqlite::{params, OptionalExtension, Row};
+
+use super::{now_timestamp, Store};
+use crate::error::Result;
+use crate::record::{
+    Country, Date, Nif, Nnu, PatientRecord, RecordId, RegistrationType, Sex, Status, Value,
+};
+
+/// Table names, in one place.
+pub const RECORDS: &str = "records";
+
+const RECORD_COLUMNS: &str = "id, sns_number, full_name, sex, birth_date, nationality, birth_country, \
+     birth_district, birth_municipality, birth_parish, registration_unit, nif, registration_type, \
+     death_date, invalid_fields, status, merged_into";
+
+/// The canonical field names, in CSV order, with their accessor as stored text.
+pub const FIELDS: [&str; 13] = [
+    "sns_number",
+    "full_name",
+    "sex",
+    "birth_date",
+    "nationality",
+    "birth_country",
+    "birth_district",
+    "birth_municipality",
+    "birth_parish",
+    "registration_unit",
+    "nif",
+    "registration_type",
+    "death_date",
+];
+
+/// A record's fields as stored text, in [`FIELDS`] order.
+pub fn field_texts(record: &PatientRecord) -> [Option<String>; 13] {
+    [
+        Some(record.sns_number.to_string()),
+        Some(record.full_name.clone()),
+        record.sex.to_text(),
+        record.birth_date.to_text(),
+        record.nationality.to_text(),
+        record.birth_country.to_text(),
+        record.birth_district.clone(),
+        record.birth_municipality.clone(),
+        record.birth_parish.clone(),
+        record.registration_unit.clone(),
+        record.nif.to_text(),
+        record.registration_type.to_text(),
+        record.death_date.to_text(),
+    ]
+}
+
+/// A stored record with its status.
+#[derive(Clone, Debug)]
+pub struct StoredRecord {
+    /// The record.
+    pub record: PatientRecord,
+    /// Active or merged.
+    pub status: Status,
+    /// The principal, when merged.
+    pub merged_into: Option<RecordId>,
+}
+
+/// One record of an import, with the line it came from.
+#[derive(Debug)]
+pub struct ImportRow {
+    /// 1-based line (CSV: physical line of the row's start; JSONL: the line).
+    pub line: u64,
+    /// The record.
+    pub record: PatientRecord,
+}
+
+/// What writing an import did.
+#[derive(Debug, Default)]
+pub struct ImportWrite {
+    /// The import's id (0 when nothing was written).
+    pub import_id: i64,
+    /// New records.
+    pub n_inserted: usize,
+    /// Existing records changed (`--update`).
+    pub n_updated: usize,
+    /// Existing records given again with no change (`--update`).
+    pub n_unchanged: usize,
+    /// Rows whose NNU is already registered (without `--update`): line and NNU.
+    pub already_registered: Vec<(u64, Nnu)>,
+}
+
+/// How to write an import.
+pub struct ImportWriteOptions<'a> {
+    /// The file, as given.
+    pub file: &'a str,
+    /// Who runs it (the operating-system account for batch commands).
+    pub operator: &'a str,
+    /// Update records whose NNU exists instead of refusing them.
+    pub update: bool,
+    /// Write nothing if any row has a problem (`n_problems_before` counts the importer's own).
+    pub strict: bool,
+    /// Rows already rejected or flagged by the importer.
+    pub n_problems_before: usize,
+    /// Rows rejected by the importer (for the import's summary row).
+    pub n_rejected_before: usize,
+    /// Flagged values (for the import's summary row).
+    pub n_flagged_values: usize,
+    /// Rows read from the file.
+    pub n_rows: usize,
+}
+
+impl Store {
+    /// Writes the rows of one import in one transaction: all or nothing.
+    ///
+    /// A row whose NNU already exists is refused (listed in `already_registered`) unless
+    /// `update`, which records each changed field in `record_changes`. With `strict`, any
+    /// problem (the importer's or a refused row) writes nothing.
+    pub fn write_import(&mut self, rows: &[ImportRow], options: &ImportWriteOptions) -> Result<ImportWrite> {
+        let started_at = now_timestamp();
+        let tx = self.conn.transaction()?;
+        let mut write = ImportWrite::default();
+        let seq: i64 = tx.query_row("SELECT COALESCE(MAX(change_seq), 0) + 1 FROM records", [], |r| r.get(0))?;
+        tx.execute(
+            "INSERT INTO imports (file, operator, started_at, finished_at, n_rows, n_inserted, n_updated,
+                                  n_rejected, n_flagged_values)
+             VALUES (?1, ?2, ?3, ?3, 0, 0, 0, 0, 0)",
+            params![options.file, options.operator, started_at],
+        )?;
+        let import_id = tx.last_insert_rowid();
+        let registry_empty: bool = tx.query_row("SELECT NOT EXISTS (SELECT 1 FROM records)", [], |r| r.get(0))?;
+        {
+            let mut insert = tx.prepare_cached(
+                "INSERT INTO records (sns_number, full_name, sex, birth_date, nationality, birth_country,
+                     birth_district, birth_municipality, birth_parish, registration_unit, nif,
+                     registration_type, death_date, invalid_fields, change_seq, import_id, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?17)",
+            )?;
+            let mut find = tx.prepare_cached(&format!("SELECT {RECORD_COLUMNS} FROM records WHERE sns_number = ?1"))?;
+            let mut update = tx.prepare_cached(
+                "UPDATE records SET full_name = ?2, sex = ?3, birth_date = ?4, nationality = ?5,
+                     birth_country = ?6, birth_district = ?7, birth_municipality = ?8, birth_parish = ?9,
+                     registration_unit = ?10, nif = ?11, registration_type = ?12, death_date = ?13,
+                     invalid_fields = ?14, change_seq = ?15, updated_at = ?16
+                 WHERE id = ?1",
+            )?;
+            let mut change = tx.prepare_cached(
+                "INSERT INTO record_changes (record_id, import_id, field, old_value, new_value)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?;
+            for row in rows {
+                let texts = field_texts(&row.record);
+                let invalid = row.record.invalid_fields().join(",");
+                let existing = if registry_empty {
+                    None
+                } else {
+                    find.query_row([&texts[0]], stored_record_from_row).optional()?
+                };
+                match existing {
+                    None => {
+                        insert.execute(params![
+                            texts[0], texts[1], texts[2], texts[3], texts[4], texts[5], texts[6], texts[7],
+                            texts[8], texts[9], texts[10], texts[11], texts[12], invalid, seq, import_id,
+                            started_at
+                        ])?;
+                        write.n_inserted += 1;
+                    }
+                    Some(_) if !options.update => write.already_registered.push((row.line, row.record.sns_number)),
+                    Some(stored) => {
+                        let old_texts = field_texts(&stored.record);
+                        let changed: Vec<usize> = (1..texts.len()).filter(|&i| old_texts[i] != texts[i]).collect();
+                        if changed.is_empty() {
+                            write.n_unchanged += 1;
+                            continue;
+                        }
+                        let id = stored.record.id.0;
+                        update.execute(params![
+                            id, texts[1], texts[2], texts[3], texts[4], texts[5], texts[6], texts[7], texts[8],
+                            texts[9], texts[10], texts[11], texts[12], invalid, seq, started_at
+                        ])?;
+                        for i in changed {
+                            change.execute(params![id, import_id, FIELDS[i], old_texts[i], texts[i]])?;
+                        }
+                        write.n_updated += 1;
+                    }
+                }
+            }
+        }
+        let n_problems = options.n_problems_before + write.already_registered.len();
+        if options.strict && n_problems > 0 {
+            tx.rollback()?;
+            return Ok(ImportWrite { import_id: 0, n_inserted: 0, n_updated: 0, n_unchanged: 0, ..write });
+        }
+        tx.execute(
+            "UPDATE imports SET finished_at = ?2, n_rows = ?3, n_inserted = ?4, n_updated = ?5,
+                 n_rejected = ?6, n_flagged_values = ?7 WHERE id = ?1",
+            params![
+                import_id,
+                now_timestamp(),
+                options.n_rows,
+                write.n_inserted,
+                write.n_updated,
+                options.n_rejected_before + write.already_registered.len(),
+                options.n_flagged_values
+            ],
+        )?;
+        tx.commit()?;
+        write.import_id = import_id;
+        Ok(write)
+    }
+
+    /// The record with this NNU, active or merged.
+    pub fn record_by_nnu(&self, nnu: Nnu) -> Result<Option<StoredRecord>> {
+        let mut stmt = self.conn.prepare_cached(&format!("SELECT {RECORD_COLUMNS} FROM records WHERE sns_number = ?1"))?;
+        Ok(stmt.query_row([nnu.to_string()], stored_record_from_row).optional()?)
+    }
+
+    /// Every active record, by id.
+    pub fn active_records(&self) -> Result<Vec<PatientRecord>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!("SELECT {RECORD_COLUMNS} FROM records WHERE status = 'active' ORDER BY id"))?;
+        let rows = stmt.query_map([], |row| stored_record_from_row(row).map(|s| s.record))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Records by id (any status), in the order asked; unknown ids are left out.
+    pub fn records_by_id(&self, ids: &[RecordId]) -> Result<Vec<PatientRecord>> {
+        let mut stmt = self.conn.prepare_cached(&format!("SELECT {RECORD_COLUMNS} FROM records WHERE id = ?1"))?;
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some(stored) = stmt.query_row([id.0], stored_record_from_row).optional()? {
+                out.push(stored.record);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Records changed after `seq` (inserted, updated, merged): the active ones to (re)index and
+    /// the ids of the others to take out of the index. Also returns the highest seq seen.
+    pub fn records_changed_since(&self, seq: i64) -> Result<(Vec<PatientRecord>, Vec<RecordId>, i64)> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {RECORD_COLUMNS}, change_seq FROM records WHERE change_seq > ?1 ORDER BY id"
+        ))?;
+        let mut rows = stmt.query([seq])?;
+        let (mut active, mut inactive, mut max_seq) = (Vec::new(), Vec::new(), seq);
+        while let Some(row) = rows.next()? {
+            let stored = stored_record_from_row(row)?;
+            max_seq = max_seq.max(row.get::<_, i64>(17)?);
+            match stored.status {
+                Status::Active => active.push(stored.record),
+                Status::Merged => inactive.push(stored.record.id),
+            }
+        }
+        Ok((active, inactive, max_seq))
+    }
+
+    /// The highest change sequence number in the registry (0 when empty).
+    pub fn max_change_seq(&self) -> Result<i64> {
+        Ok(self.conn.query_row("SELECT COALESCE(MAX(change_seq), 0) FROM records", [], |r| r.get(0))?)
+    }
+
+    /// Number of active records.
+    pub fn n_active_records(&self) -> Result<usize> {
+        Ok(self.conn.query_row("SELECT COUNT(*) FROM records WHERE status = 'active'", [], |r| r.get(0))?)
+    }
+
+    /// Map from NNU to record id for every record.
+    pub fn record_ids_by_nnu(&self) -> Result<HashMap<Nnu, RecordId>> {
+        let mut stmt = self.conn.prepare_cached("SELECT sns_number, id FROM records")?;
+        let mut rows = stmt.query([])?;
+        let mut map = HashMap::new();
+        while let Some(row) = rows.next()? {
+            let text: String = row.get(0)?;
+            if let Ok(nnu) = text.parse::<Nnu>() {
+                map.insert(nnu, RecordId(row.get(1)?));
+            }
+        }
+        Ok(map)
+    }
+}
+
+/// Reads a value stored as text: invalid when the field is listed in `invalid_fields`.
+fn stored_value<T>(text: Option<String>, field: &str, invalid_fields: &str, parse: impl Fn(&str) -> Option<T>) -> Value<T> {
+    match text {
+        None => Value::Missing,
+        Some(text) if invalid_fields.split(',').any(|f| f == field) => Value::Invalid(text),
+        Some(text) => match parse(&text) {
+            Some(value) => Value::Valid(value),
+            None => Value::Invalid(text),
+        },
+    }
+}
+
+fn stored_record_from_row(row: &Row) -> rusqlite::Result<StoredRecord> {
+    let invalid: String = row.get(14)?;
+    let nnu_text: String = row.get(1)?;
+    // The import only stores nine-digit NNUs.
+    let sns_number = nnu_text.parse::<Nnu>().map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(1, rusqlite::types::Type::Text, Box::new(std::io::Error::other(e.to_string())))
+    })?;
+    let record = PatientRecord {
+        id: RecordId(row.get(0)?),
+        sns_number,
+        full_name: row.get(2)?,
+        sex: stored_value(row.get(3)?, "sex", &invalid, Sex::parse),
+        birth_date: stored_value(row.get(4)?, "birth_date", &invalid, |t| Date::parse(t).ok()),
+        nationality: stored_value(row.get(5)?, "nationality", &invalid, Country::parse),
+        birth_country: stored_value(row.get(6)?, "birth_country", &invalid, Country::parse),
+        birth_district: row.get(7)?,
+        birth_municipality: row.get(8)?,
+        birth_parish: row.get(9)?,
+        registration_unit: row.get(10)?,
+        nif: stored_value(row.get(11)?, "nif", &invalid, |t| t.parse::<Nif>().ok()),
+        registration_type: stored_value(row.get(12)?, "registration_type", &invalid, RegistrationType::parse),
+        death_date: stored_value(row.get(13)?, "death_date", &invalid, |t| Date::parse(t).ok()),
+    };
+    let status = match row.get::<_, String>(15)?.as_str() {
+        "merged" => Status::Merged,
+        _ => Status::Active,
+    };
+    Ok(StoredRecord { record, status, merged_into: row.get::<_, Option<u32>>(16)?.map(RecordId) })
+}

@@ -1,0 +1,11 @@
+//! The integration tests: one binary that drives the real `unico` executable against a
+//! temporary data directory with a real SQLite file and a real Tantivy index.
+
+// Helpers: a temporary directory and a command runner for the `unico` binary.
+mod util;
+
+// `unico import`: every kind of bad input gives its error and imports nothing wrong.
+mod import;
+
+// The pipeline end to end: generate, import, index, scan, candidates, explain, evaluate.
+mod pipeline;
