@@ -33,18 +33,27 @@ fn benches(c: &mut Criterion) {
     group.throughput(Throughput::Elements(NAMES.len() as u64 * 2));
     group.bench_function("normalize_name", |b| {
         b.iter(|| {
-            let n_tokens: usize = NAMES.iter().map(|(l, r)| normalize_name(black_box(l)).tokens.len() + normalize_name(black_box(r)).tokens.len()).sum();
+            let n_tokens: usize = NAMES
+                .iter()
+                .map(|(l, r)| normalize_name(black_box(l)).tokens.len() + normalize_name(black_box(r)).tokens.len())
+                .sum();
             assert_eq!(n_tokens, 37);
         })
     });
-    let pairs: Vec<(ComparableRecord, ComparableRecord)> =
-        NAMES.iter().enumerate().map(|(i, (l, r))| (record(2 * i as u32 + 1, l), record(2 * i as u32 + 2, r))).collect();
+    let pairs: Vec<(ComparableRecord, ComparableRecord)> = NAMES
+        .iter()
+        .enumerate()
+        .map(|(i, (l, r))| (record(2 * i as u32 + 1, l), record(2 * i as u32 + 2, r)))
+        .collect();
     let all: Vec<&ComparableRecord> = pairs.iter().flat_map(|(a, b)| [a, b]).collect();
     let tf = TermFrequencies::count(all.iter().copied());
     group.throughput(Throughput::Elements(NAMES.len() as u64));
     group.bench_function("compare_pair", |b| {
         b.iter(|| {
-            let n_exact_dates = pairs.iter().filter(|(a, b)| compare(black_box(a), black_box(b), &tf).gamma[2].0 == 7).count();
+            let n_exact_dates = pairs
+                .iter()
+                .filter(|(a, b)| compare(black_box(a), black_box(b), &tf).gamma[2].0 == 7)
+                .count();
             assert_eq!(n_exact_dates, NAMES.len());
         })
     });

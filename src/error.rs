@@ -61,6 +61,9 @@ pub enum UserError {
 impl Error {
     /// An I/O error on a file.
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Error {
-        Error::Io { path: path.into(), source }
+        Error::Io {
+            path: path.into(),
+            source,
+        }
     }
 }

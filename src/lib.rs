@@ -49,7 +49,7 @@
 //!         pairs.push(CandidatePair::new(RecordId(a), RecordId(b), 1));
 //!     }
 //! }
-//! let predictions = predict(&table, &pairs, &model.scoring_table(), &tf, 0.0, &unico::progress::NoProgress);
+//! let predictions = predict(&table, &pairs, &model.scoring_table(), &tf, f64::NEG_INFINITY, &unico::progress::NoProgress);
 //! let clusters = unico::cluster::cluster(&predictions, 0.9);
 //! assert_eq!(clusters.len(), 1);
 //! assert_eq!(clusters[0].record_ids, vec![RecordId(1), RecordId(2)]);
@@ -63,18 +63,18 @@
 
 #![deny(missing_docs)]
 
-pub mod record;
-pub mod import;
-pub mod store;
 pub mod blocking;
-pub mod comparison;
-pub mod model;
-pub mod predict;
-pub mod cluster;
-pub mod pipeline;
-pub mod generate;
-pub mod evaluate;
-pub mod settings;
-pub mod progress;
-pub mod error;
 pub mod cli;
+pub mod cluster;
+pub mod comparison;
+pub mod error;
+pub mod evaluate;
+pub mod generate;
+pub mod import;
+pub mod model;
+pub mod pipeline;
+pub mod predict;
+pub mod progress;
+pub mod record;
+pub mod settings;
+pub mod store;

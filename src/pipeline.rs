@@ -13,12 +13,12 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
-use crate::blocking::{blocking_keys, sort_key, BlockingRule, CandidatePair, PairCollector};
+use crate::blocking::{index_keys, BlockingRule, Candidates};
 use crate::cluster::cluster;
 use crate::comparison::{compare, ComparableRecord, TermFrequencies};
 use crate::error::{Error, Result, UserError};
-use crate::model::training::train;
-use crate::model::{Model, Waterfall};
+use crate::model::training::{estimate_prior, train};
+use crate::model::{match_probability, match_weight_of_probability, Model, Waterfall};
 use crate::predict::{comparison_vectors, predict, RecordTable};
 use crate::progress::{Progress, Stage};
 use crate::record::{Nnu, PatientRecord};
@@ -78,7 +78,9 @@ impl DataDir {
         let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
         let model: Model = serde_json::from_str(&text)
             .map_err(|e| UserError::Settings(format!("{}: not a saved model: {e}", path.display())))?;
-        model.check().map_err(|e| UserError::Settings(format!("{}: {e}; retrain with `unico train`", path.display())))?;
+        model
+            .check()
+            .map_err(|e| UserError::Settings(format!("{}: {e}; retrain with `unico train`", path.display())))?;
         Ok(Some(model))
     }
 
@@ -111,12 +113,42 @@ pub struct IndexReport {
 
 const INDEX_MEMORY_BUDGET: usize = 1 << 30;
 
-fn index_document_parts(record: &ComparableRecord) -> (String, Option<String>, Vec<Vec<u8>>) {
-    let name = record.name.tokens.iter().map(|t| t.text.as_str()).collect::<Vec<_>>().join(" ");
-    (name, record.birth_date.map(|d| d.compact()), blocking_keys(record))
+/// What the index stores of one record, computed in parallel before the sequential write.
+struct PreparedDocument {
+    record_id: u32,
+    name: String,
+    birth_date: Option<String>,
+    birthplace: Option<String>,
+    block_keys: Vec<Vec<u8>>,
 }
 
-fn write_to_index(index: &index::CandidateIndex, records: &[PatientRecord], removed: &[crate::record::RecordId], progress: &dyn Progress) -> Result<()> {
+impl PreparedDocument {
+    fn new(record: &PatientRecord) -> PreparedDocument {
+        let comparable = ComparableRecord::new(record);
+        let name = comparable
+            .name
+            .tokens
+            .iter()
+            .map(|t| t.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
+        PreparedDocument {
+            record_id: record.id.0,
+            name,
+            birth_date: comparable.birth_date.map(|d| d.compact()),
+            block_keys: index_keys(&comparable),
+            birthplace: comparable.birth_municipality,
+        }
+    }
+}
+
+fn write_to_index(
+    index: &index::CandidateIndex,
+    records: &[PatientRecord],
+    removed: &[crate::record::RecordId],
+    fresh: bool,
+    progress: &dyn Progress,
+) -> Result<()> {
     let threads = rayon::current_num_threads().clamp(1, 4);
     let mut writer = index.writer(INDEX_MEMORY_BUDGET, threads)?;
     for id in removed {
@@ -124,22 +156,18 @@ fn write_to_index(index: &index::CandidateIndex, records: &[PatientRecord], remo
     }
     progress.start(Stage::Indexing, records.len() as u64);
     for chunk in records.chunks(50_000) {
-        let prepared: Vec<(u32, String, Option<String>, Option<String>, Vec<Vec<u8>>)> = chunk
-            .par_iter()
-            .map(|record| {
-                let comparable = ComparableRecord::new(record);
-                let (name, birth_date, keys) = index_document_parts(&comparable);
-                (record.id.0, name, birth_date, comparable.birth_municipality.clone(), keys)
-            })
-            .collect();
-        for (record_id, name, birth_date, birthplace, block_keys) in &prepared {
-            writer.delete_record(*record_id);
+        let prepared: Vec<PreparedDocument> = chunk.par_iter().map(PreparedDocument::new).collect();
+        for document in &prepared {
+            if !fresh {
+                // An updated record replaces its earlier version.
+                writer.delete_record(document.record_id);
+            }
             writer.add(&index::IndexDocument {
-                record_id: *record_id,
-                name,
-                birth_date: birth_date.as_deref(),
-                birthplace: birthplace.as_deref(),
-                block_keys,
+                record_id: document.record_id,
+                name: &document.name,
+                birth_date: document.birth_date.as_deref(),
+                birthplace: document.birthplace.as_deref(),
+                block_keys: &document.block_keys,
             })?;
         }
         progress.advance(chunk.len() as u64);
@@ -153,7 +181,11 @@ fn write_to_index(index: &index::CandidateIndex, records: &[PatientRecord], remo
 pub fn update_index(store: &Store, data_dir: &DataDir, rebuild: bool, progress: &dyn Progress) -> Result<IndexReport> {
     let started = Instant::now();
     let index_seq: i64 = store.meta(META_INDEX_SEQ)?.and_then(|v| v.parse().ok()).unwrap_or(0);
-    let existing = if rebuild || index_seq == 0 { None } else { index::CandidateIndex::open(&data_dir.index_dir()).ok() };
+    let existing = if rebuild || index_seq == 0 {
+        None
+    } else {
+        index::CandidateIndex::open(&data_dir.index_dir()).ok()
+    };
     let (index, rebuilt, since) = match existing {
         Some(index) => (index, false, index_seq),
         None => (index::CandidateIndex::create(&data_dir.index_dir())?, true, 0),
@@ -161,7 +193,7 @@ pub fn update_index(store: &Store, data_dir: &DataDir, rebuild: bool, progress: 
     let (changed, removed, max_seq) = store.records_changed_since(since)?;
     let removed = if rebuilt { Vec::new() } else { removed };
     if !changed.is_empty() || !removed.is_empty() || rebuilt {
-        write_to_index(&index, &changed, &removed, progress)?;
+        write_to_index(&index, &changed, &removed, rebuilt, progress)?;
     }
     store.set_meta(META_INDEX_SEQ, &max_seq.max(since).to_string())?;
     Ok(IndexReport {
@@ -173,29 +205,18 @@ pub fn update_index(store: &Store, data_dir: &DataDir, rebuild: bool, progress: 
     })
 }
 
-/// Candidate pairs from the index, with per-rule block counts.
-pub struct Candidates {
-    /// The pairs, sorted, each once.
-    pub pairs: Vec<CandidatePair>,
-    /// Blocks per rule.
-    pub n_blocks: [u64; 6],
-    /// Windowed blocks per rule.
-    pub n_capped_blocks: [u64; 6],
+fn prior_weight(lambda: f64) -> f64 {
+    (lambda / (1.0 - lambda)).log2()
 }
 
 /// Generates the candidate pairs of all records through the index.
 pub fn candidate_pairs(data_dir: &DataDir, records: &[ComparableRecord], settings: &Settings) -> Result<Candidates> {
     let index = index::CandidateIndex::open(&data_dir.index_dir())?;
-    let max_id = records.iter().map(|r| r.id.0).max().unwrap_or(0) as usize;
-    let mut sort_keys = vec![0u64; max_id + 1];
-    let keys: Vec<(u32, u64)> = records.par_iter().map(|r| (r.id.0, sort_key(r))).collect();
-    for (id, key) in keys {
-        sort_keys[id as usize] = key;
-    }
-    let mut collector = PairCollector::new(settings.blocking_config(), &sort_keys);
-    index.for_each_block(2, |key, ids| collector.add_block(key, ids))?;
-    let (n_blocks, n_capped_blocks) = (collector.n_blocks, collector.n_capped_blocks);
-    Ok(Candidates { pairs: collector.finish(), n_blocks, n_capped_blocks })
+    Ok(crate::blocking::candidate_pairs(
+        &index,
+        records,
+        settings.blocking_config(),
+    )?)
 }
 
 /// How to scan.
@@ -215,6 +236,8 @@ pub struct ScanReport {
     pub pairs_per_record: f64,
     /// Blocks windowed because too large, all rules.
     pub n_capped_blocks: u64,
+    /// Candidate pairs each rule finds (a pair may be found by several).
+    pub n_pairs_by_rule: Vec<(&'static str, u64)>,
     /// The model was trained by this scan.
     pub trained: bool,
     /// (stage, seconds).
@@ -240,7 +263,13 @@ pub fn current_model(data_dir: &DataDir, settings: &Settings, n_records: u64) ->
 }
 
 /// Full scan: index, candidates, (training), scoring, clustering, saving.
-pub fn scan(store: &mut Store, data_dir: &DataDir, settings: &Settings, options: &ScanOptions, progress: &dyn Progress) -> Result<ScanReport> {
+pub fn scan(
+    store: &mut Store,
+    data_dir: &DataDir,
+    settings: &Settings,
+    options: &ScanOptions,
+    progress: &dyn Progress,
+) -> Result<ScanReport> {
     let started_at = now_timestamp();
     let mut report = ScanReport::default();
     let mut clock = Instant::now();
@@ -252,7 +281,9 @@ pub fn scan(store: &mut Store, data_dir: &DataDir, settings: &Settings, options:
     lap(&mut report, "index");
     let records = prepared_records(store)?;
     if records.is_empty() {
-        return Err(UserError::NotReady("the registry is empty: import a file first (`unico import FILE`)".into()).into());
+        return Err(
+            UserError::NotReady("the registry is empty: import a file first (`unico import FILE`)".into()).into(),
+        );
     }
     let tf = TermFrequencies::count(&records);
     lap(&mut report, "load");
@@ -267,15 +298,60 @@ pub fn scan(store: &mut Store, data_dir: &DataDir, settings: &Settings, options:
         let step = (candidates.pairs.len() / 2_000_000).max(1);
         let vectors = comparison_vectors(&table, &candidates.pairs, step, &tf);
         let untrained = Model::default_for(records.len() as u64, settings.model.expected_duplicates_per_record);
-        model = train(untrained, &records, &tf, &vectors, &settings.training_config(), now_timestamp());
+        model = train(
+            untrained,
+            &records,
+            &tf,
+            &vectors,
+            &settings.training_config(),
+            now_timestamp(),
+        );
         data_dir.save_model(&model)?;
         report.trained = true;
         progress.finish();
         lap(&mut report, "training");
     }
     progress.start(Stage::Scoring, candidates.pairs.len() as u64);
+    // Unless the settings fix λ, it is estimated from this registry's pairs (EM with m and u
+    // fixed). Pairs are kept with room for λ to rise, then re-weighed with the estimate.
+    let estimate_lambda = settings.model.probability_two_random_records_match.is_none();
+    let default_lambda = model.probability_two_random_records_match;
+    let lambda_ceiling = (default_lambda * 64.0).min(0.5);
+    let headroom = if estimate_lambda {
+        prior_weight(lambda_ceiling) - prior_weight(default_lambda)
+    } else {
+        0.0
+    };
+    let keep_min_match_weight = match_weight_of_probability(settings.scan.keep_min_probability) - headroom;
     let scoring = model.scoring_table();
-    let predictions = predict(&table, &candidates.pairs, &scoring, &tf, settings.scan.keep_min_probability, progress);
+    let mut predictions = predict(
+        &table,
+        &candidates.pairs,
+        &scoring,
+        &tf,
+        keep_min_match_weight,
+        progress,
+    );
+    if estimate_lambda {
+        let partial: Vec<f64> = predictions
+            .iter()
+            .map(|p| p.match_weight - scoring.prior_weight)
+            .collect();
+        let lambda = estimate_prior(
+            &partial,
+            records.len() as u64,
+            default_lambda,
+            default_lambda / 16.0,
+            lambda_ceiling,
+        );
+        model.probability_two_random_records_match = lambda;
+        let shift = model.prior_weight() - scoring.prior_weight;
+        for prediction in &mut predictions {
+            prediction.match_weight += shift;
+            prediction.match_probability = match_probability(prediction.match_weight);
+        }
+        predictions.retain(|p| p.match_probability >= settings.scan.keep_min_probability);
+    }
     progress.finish();
     lap(&mut report, "scoring");
     let threshold = settings.scan.threshold_match_probability;
@@ -288,27 +364,65 @@ pub fn scan(store: &mut Store, data_dir: &DataDir, settings: &Settings, options:
         n_clusters: clusters.len() as u64,
     };
     progress.start(Stage::Saving, 0);
-    let rule_names = |rules: u8| BlockingRule::names(rules).join("|");
-    report.scan_id = store.save_scan(&started_at, &model, threshold, &predictions, &rule_names, &clusters, &tf, &report.figures)?;
+    let rule_names = |rules: u16| BlockingRule::names(rules).join("|");
+    report.scan_id = store.save_scan(
+        &started_at,
+        &model,
+        threshold,
+        &predictions,
+        &rule_names,
+        &clusters,
+        &tf,
+        &report.figures,
+    )?;
     progress.finish();
     lap(&mut report, "saving");
     report.pairs_per_record = candidates.pairs.len() as f64 / records.len() as f64;
     report.n_capped_blocks = candidates.n_capped_blocks.iter().sum();
+    report.n_pairs_by_rule = BlockingRule::ALL
+        .iter()
+        .map(|rule| {
+            let bit = 1u16 << *rule as u16;
+            (
+                rule.name(),
+                candidates.pairs.iter().filter(|p| p.rules & bit != 0).count() as u64,
+            )
+        })
+        .collect();
     Ok(report)
 }
 
 /// The explanation of any two records' score, with the latest scan's model and frequencies
 /// (or the current model when no scan has run).
-pub fn explain(store: &Store, data_dir: &DataDir, settings: &Settings, a: Nnu, b: Nnu) -> Result<(PatientRecord, PatientRecord, Waterfall)> {
-    let record_a = store.record_by_nnu(a)?.ok_or_else(|| UserError::UnknownRecord(a.to_string()))?.record;
-    let record_b = store.record_by_nnu(b)?.ok_or_else(|| UserError::UnknownRecord(b.to_string()))?.record;
+pub fn explain(
+    store: &Store,
+    data_dir: &DataDir,
+    settings: &Settings,
+    a: Nnu,
+    b: Nnu,
+) -> Result<(PatientRecord, PatientRecord, Waterfall)> {
+    let record_a = store
+        .record_by_nnu(a)?
+        .ok_or_else(|| UserError::UnknownRecord(a.to_string()))?
+        .record;
+    let record_b = store
+        .record_by_nnu(b)?
+        .ok_or_else(|| UserError::UnknownRecord(b.to_string()))?
+        .record;
     let (model, tf) = match store.latest_scan()? {
         Some(scan) => (scan.model, store.term_frequencies()?),
         None => {
             let records = prepared_records(store)?;
-            (current_model(data_dir, settings, records.len() as u64)?, TermFrequencies::count(&records))
+            (
+                current_model(data_dir, settings, records.len() as u64)?,
+                TermFrequencies::count(&records),
+            )
         }
     };
-    let vector = compare(&ComparableRecord::new(&record_a), &ComparableRecord::new(&record_b), &tf);
+    let vector = compare(
+        &ComparableRecord::new(&record_a),
+        &ComparableRecord::new(&record_b),
+        &tf,
+    );
     Ok((record_a, record_b, model.waterfall(&vector)))
 }

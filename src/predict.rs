@@ -49,13 +49,13 @@ impl<'a> RecordTable<'a> {
     }
 }
 
-/// Compares and scores the pairs; keeps those with `match_probability >= keep_min_probability`.
+/// Compares and scores the pairs; keeps those with `match_weight >= keep_min_match_weight`.
 pub fn predict(
     table: &RecordTable,
     pairs: &[CandidatePair],
     scoring: &ScoringTable,
     tf: &TermFrequencies,
-    keep_min_probability: f64,
+    keep_min_match_weight: f64,
     progress: &dyn Progress,
 ) -> Vec<PairwisePrediction> {
     pairs
@@ -67,12 +67,11 @@ pub fn predict(
                     let (a, b) = (table.get(pair.record_id_l)?, table.get(pair.record_id_r)?);
                     let vector = compare(a, b, tf);
                     let match_weight = scoring.match_weight(&vector);
-                    let match_probability = match_probability(match_weight);
-                    (match_probability >= keep_min_probability).then_some(PairwisePrediction {
+                    (match_weight >= keep_min_match_weight).then(|| PairwisePrediction {
                         pair: *pair,
                         vector,
                         match_weight,
-                        match_probability,
+                        match_probability: match_probability(match_weight),
                     })
                 })
                 .collect();
@@ -83,7 +82,12 @@ pub fn predict(
 }
 
 /// The comparison vectors of a sample of pairs (every `step`-th), for training.
-pub fn comparison_vectors(table: &RecordTable, pairs: &[CandidatePair], step: usize, tf: &TermFrequencies) -> Vec<ComparisonVector> {
+pub fn comparison_vectors(
+    table: &RecordTable,
+    pairs: &[CandidatePair],
+    step: usize,
+    tf: &TermFrequencies,
+) -> Vec<ComparisonVector> {
     pairs
         .par_iter()
         .step_by(step.max(1))

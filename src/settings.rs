@@ -1,6 +1,6 @@
 //! Settings: the optional TOML file (authored) validated into the run configuration.
 //!
-//! Every key is optional; a missing key takes the default shown by `unico model --settings`.
+//! Every key is optional; a missing key takes the default shown by `unico model --show-settings`.
 //! Unknown keys are an error, so a typo cannot silently leave a default in force.
 //!
 //! ```toml
@@ -40,7 +40,10 @@ pub struct ScanSettings {
 
 impl Default for ScanSettings {
     fn default() -> ScanSettings {
-        ScanSettings { threshold_match_probability: 0.9, keep_min_probability: 0.001 }
+        ScanSettings {
+            threshold_match_probability: 0.9,
+            keep_min_probability: 0.001,
+        }
     }
 }
 
@@ -56,7 +59,10 @@ pub struct BlockingSettings {
 
 impl Default for BlockingSettings {
     fn default() -> BlockingSettings {
-        BlockingSettings { max_block_size: 40, window: 10 }
+        BlockingSettings {
+            max_block_size: 40,
+            window: 10,
+        }
     }
 }
 
@@ -109,7 +115,9 @@ impl Settings {
         let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
         let settings: Settings =
             toml::from_str(&text).map_err(|e| UserError::Settings(format!("{}: {e}", path.display())))?;
-        settings.validate().map_err(|e| UserError::Settings(format!("{}: {e}", path.display())))?;
+        settings
+            .validate()
+            .map_err(|e| UserError::Settings(format!("{}: {e}", path.display())))?;
         Ok(settings)
     }
 
@@ -122,7 +130,10 @@ impl Settings {
                 Err(format!("{name} must be between 0 and 1 (exclusive), not {p}"))
             }
         };
-        probability("scan.threshold_match_probability", self.scan.threshold_match_probability)?;
+        probability(
+            "scan.threshold_match_probability",
+            self.scan.threshold_match_probability,
+        )?;
         probability("scan.keep_min_probability", self.scan.keep_min_probability)?;
         if self.scan.keep_min_probability > self.scan.threshold_match_probability {
             return Err("scan.keep_min_probability must not exceed scan.threshold_match_probability".into());
@@ -141,7 +152,10 @@ impl Settings {
 
     /// Blocking caps.
     pub fn blocking_config(&self) -> BlockingConfig {
-        BlockingConfig { max_block_size: self.blocking.max_block_size, window: self.blocking.window }
+        BlockingConfig {
+            max_block_size: self.blocking.max_block_size,
+            window: self.blocking.window,
+        }
     }
 
     /// Training options.

@@ -37,7 +37,11 @@ fn bad_rows_are_rejected_and_bad_values_flagged() {
         "utentes.csv:9: sns_number: \"100000001\": NNU 100000001 is also on line 2",
         "utentes.csv:10: full_name: \"\": no name",
     ] {
-        assert!(run.stderr.contains(expected), "missing {expected:?} in:\n{}", run.stderr);
+        assert!(
+            run.stderr.contains(expected),
+            "missing {expected:?} in:\n{}",
+            run.stderr
+        );
     }
     assert!(run.stdout.contains("5 imported"), "{}", run.stdout);
     assert!(run.stdout.contains("4 rejected"), "{}", run.stdout);
@@ -46,15 +50,24 @@ fn bad_rows_are_rejected_and_bad_values_flagged() {
     // Flagged values are kept as typed and marked invalid; valid ones are normalised.
     let db = dir.database();
     let (birth_date, invalid): (String, String) = db
-        .query_row("SELECT birth_date, invalid_fields FROM records WHERE sns_number = '100000002'", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .query_row(
+            "SELECT birth_date, invalid_fields FROM records WHERE sns_number = '100000002'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
         .unwrap();
     assert_eq!((birth_date.as_str(), invalid.as_str()), ("31/02/2000", "birth_date"));
     let (nationality, nif, invalid): (String, String, String) = db
-        .query_row("SELECT nationality, nif, invalid_fields FROM records WHERE sns_number = '100000004'", [], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-        })
+        .query_row(
+            "SELECT nationality, nif, invalid_fields FROM records WHERE sns_number = '100000004'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
         .unwrap();
-    assert_eq!((nationality.as_str(), nif.as_str(), invalid.as_str()), ("BR", "123456788", "birth_country,nif"));
+    assert_eq!(
+        (nationality.as_str(), nif.as_str(), invalid.as_str()),
+        ("BR", "123456788", "birth_country,nif")
+    );
 
     // The rejects file holds the four rejected rows with their line and reason.
     let rejects = std::fs::read_to_string(dir.data_dir().join("rejects/utentes.rejects.csv")).unwrap();
@@ -77,21 +90,41 @@ fn strict_imports_nothing_when_any_row_has_a_problem() {
 #[test]
 fn existing_nnu_needs_update_and_changes_are_recorded() {
     let dir = Dir::new();
-    let first = dir.write("a.csv", format!("{HEADER}\n100000001,Ana Sofia Lopes,F,1990-01-02,PT,PT,Porto,Porto,,U131201,,em_curso,\n"));
+    let first = dir.write(
+        "a.csv",
+        format!("{HEADER}\n100000001,Ana Sofia Lopes,F,1990-01-02,PT,PT,Porto,Porto,,U131201,,em_curso,\n"),
+    );
     dir.unico_ok(&["import", first.to_str().unwrap()], 0);
-    let second = dir.write("b.csv", format!("{HEADER}\n100000001,Ana Sofia Lopes Martins,F,1990-01-02,PT,PT,Porto,Porto,,U131201,,atualizado,\n"));
+    let second = dir.write(
+        "b.csv",
+        format!("{HEADER}\n100000001,Ana Sofia Lopes Martins,F,1990-01-02,PT,PT,Porto,Porto,,U131201,,atualizado,\n"),
+    );
     let run = dir.unico_ok(&["import", second.to_str().unwrap()], 1);
-    assert!(run.stderr.contains("b.csv:2: sns_number: \"100000001\": NNU already registered: use --update"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("b.csv:2: sns_number: \"100000001\": NNU already registered: use --update"),
+        "{}",
+        run.stderr
+    );
     let run = dir.unico_ok(&["import", "--update", second.to_str().unwrap()], 0);
     assert!(run.stdout.contains("1 updated"), "{}", run.stdout);
     let db = dir.database();
-    let mut stmt = db.prepare("SELECT field, old_value, new_value FROM record_changes ORDER BY field").unwrap();
-    let changes: Vec<(String, String, String)> =
-        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).unwrap().map(Result::unwrap).collect();
+    let mut stmt = db
+        .prepare("SELECT field, old_value, new_value FROM record_changes ORDER BY field")
+        .unwrap();
+    let changes: Vec<(String, String, String)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
     assert_eq!(
         changes,
         vec![
-            ("full_name".into(), "Ana Sofia Lopes".into(), "Ana Sofia Lopes Martins".into()),
+            (
+                "full_name".into(),
+                "Ana Sofia Lopes".into(),
+                "Ana Sofia Lopes Martins".into()
+            ),
             ("registration_type".into(), "em_curso".into(), "atualizado".into()),
         ]
     );
@@ -108,7 +141,12 @@ fn portuguese_spreadsheet_export_in_windows_1252() {
     let file = dir.write("export.csv", bytes);
     let run = dir.unico_ok(&["import", file.to_str().unwrap()], 0);
     assert!(run.stdout.contains("Windows-1252"), "{}", run.stdout);
-    assert!(run.stdout.contains("columns not stored (the registry does not model them): Morada"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("columns not stored (the registry does not model them): Morada"),
+        "{}",
+        run.stdout
+    );
     let db = dir.database();
     let (name, birth_date, nationality, kind): (String, String, String, String) = db
         .query_row(
@@ -117,16 +155,27 @@ fn portuguese_spreadsheet_export_in_windows_1252() {
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
         )
         .unwrap();
-    assert_eq!((name.as_str(), birth_date.as_str(), nationality.as_str(), kind.as_str()), ("João Gonçalves Simões", "1980-03-12", "PT", "atualizado"));
-    let birth_country: String =
-        db.query_row("SELECT birth_country FROM records WHERE sns_number = '200000002'", [], |r| r.get(0)).unwrap();
+    assert_eq!(
+        (name.as_str(), birth_date.as_str(), nationality.as_str(), kind.as_str()),
+        ("João Gonçalves Simões", "1980-03-12", "PT", "atualizado")
+    );
+    let birth_country: String = db
+        .query_row(
+            "SELECT birth_country FROM records WHERE sns_number = '200000002'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
     assert_eq!(birth_country, "CV");
 }
 
 #[test]
 fn utf8_with_bom_and_json_lines() {
     let dir = Dir::new();
-    let csv = dir.write("bom.csv", format!("\u{feff}{HEADER}\n300000001,Zoë Brontë,F,2001-07-08,GB,GB,,,,U110601,,atualizado,\n"));
+    let csv = dir.write(
+        "bom.csv",
+        format!("\u{feff}{HEADER}\n300000001,Zoë Brontë,F,2001-07-08,GB,GB,,,,U110601,,atualizado,\n"),
+    );
     dir.unico_ok(&["import", csv.to_str().unwrap()], 0);
     let jsonl = dir.write(
         "more.jsonl",
@@ -137,7 +186,14 @@ fn utf8_with_bom_and_json_lines() {
     let run = dir.unico_ok(&["import", jsonl.to_str().unwrap()], 1);
     assert!(run.stderr.contains("more.jsonl:3: row:"), "{}", run.stderr);
     assert_eq!(dir.n_records(), 3);
-    let name: String = dir.database().query_row("SELECT full_name FROM records WHERE sns_number = '300000001'", [], |r| r.get(0)).unwrap();
+    let name: String = dir
+        .database()
+        .query_row(
+            "SELECT full_name FROM records WHERE sns_number = '300000001'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
     assert_eq!(name, "Zoë Brontë");
 }
 

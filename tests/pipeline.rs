@@ -5,7 +5,18 @@ use crate::util::Dir;
 /// Generates a registry of `persons` and returns its path.
 fn generated(dir: &Dir, persons: usize, seed: u64) -> std::path::PathBuf {
     let path = dir.path().join(format!("registry_{persons}_{seed}.csv"));
-    dir.unico_ok(&["generate", "--persons", &persons.to_string(), "--seed", &seed.to_string(), "--out", path.to_str().unwrap()], 0);
+    dir.unico_ok(
+        &[
+            "generate",
+            "--persons",
+            &persons.to_string(),
+            "--seed",
+            &seed.to_string(),
+            "--out",
+            path.to_str().unwrap(),
+        ],
+        0,
+    );
     path
 }
 
@@ -20,12 +31,22 @@ fn import_scan_export_and_evaluate_a_generated_registry() {
     let file = generated(&dir, 3000, 7);
     let path = file.to_str().unwrap();
     let run = dir.unico_ok(&["import", path], 0);
-    assert!(run.stdout.contains("columns not stored (the registry does not model them): cluster_id"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("columns not stored (the registry does not model them): cluster_id"),
+        "{}",
+        run.stdout
+    );
     dir.unico_ok(&["scan", "--train"], 0);
 
-    let csv = dir.unico_ok(&["candidates", "--format", "csv", "--min-probability", "0.001"], 0).stdout;
+    let csv = dir
+        .unico_ok(&["candidates", "--format", "csv", "--min-probability", "0.001"], 0)
+        .stdout;
     let mut lines = csv.lines();
-    assert!(lines.next().unwrap().starts_with("sns_number_l,sns_number_r,match_weight,match_probability,cluster_id"));
+    assert!(lines
+        .next()
+        .unwrap()
+        .starts_with("sns_number_l,sns_number_r,match_weight,match_probability,cluster_id"));
     let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
     assert!(rows.len() > 200, "{} pairs", rows.len());
     for row in &rows {
@@ -35,17 +56,29 @@ fn import_scan_export_and_evaluate_a_generated_registry() {
     }
 
     let evaluation = dir.unico_ok(&["evaluate", path], 0).stdout;
-    assert!(figure(&evaluation, "pair completeness (blocking recall):") >= 0.98, "{evaluation}");
-    assert!(figure(&evaluation, "precision") >= 0.93, "{evaluation}");
-    assert!(figure(&evaluation, "recall") >= 0.85, "{evaluation}");
+    assert!(
+        figure(&evaluation, "pair completeness (blocking recall):") >= 0.98,
+        "{evaluation}"
+    );
+    assert!(figure(&evaluation, "precision ") >= 0.93, "{evaluation}");
+    assert!(figure(&evaluation, "  recall ") >= 0.85, "{evaluation}");
 
     // The first pair of the export explains to the same weight as saved.
     let first = &rows[0];
     let explained = dir.unico_ok(&["explain", first[0], first[1], "--json"], 0).stdout;
     let waterfall: serde_json::Value = serde_json::from_str(&explained).unwrap();
     let weight = waterfall["match_weight"].as_f64().unwrap();
-    assert!((weight - first[2].parse::<f64>().unwrap()).abs() < 1e-3, "{weight} vs {}", first[2]);
-    let sum: f64 = waterfall["rows"].as_array().unwrap().iter().map(|r| r["match_weight"].as_f64().unwrap()).sum();
+    assert!(
+        (weight - first[2].parse::<f64>().unwrap()).abs() < 1e-3,
+        "{weight} vs {}",
+        first[2]
+    );
+    let sum: f64 = waterfall["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["match_weight"].as_f64().unwrap())
+        .sum();
     assert!((sum - weight).abs() < 1e-9, "prior + Σ partial weights = match weight");
 
     let table = dir.unico_ok(&["candidates", "--limit", "3"], 0).stdout;
@@ -72,11 +105,15 @@ fn rebuilt_index_gives_the_same_candidates_as_the_incremental_one() {
     let run = dir.unico_ok(&["index"], 0);
     assert!(run.stdout.contains("index updated"), "{}", run.stdout);
     dir.unico_ok(&["scan"], 0);
-    let incremental = dir.unico_ok(&["candidates", "--format", "csv", "--min-probability", "0.001"], 0).stdout;
+    let incremental = dir
+        .unico_ok(&["candidates", "--format", "csv", "--min-probability", "0.001"], 0)
+        .stdout;
     let run = dir.unico_ok(&["index", "--rebuild"], 0);
     assert!(run.stdout.contains("index rebuilt"), "{}", run.stdout);
     dir.unico_ok(&["scan"], 0);
-    let rebuilt = dir.unico_ok(&["candidates", "--format", "csv", "--min-probability", "0.001"], 0).stdout;
+    let rebuilt = dir
+        .unico_ok(&["candidates", "--format", "csv", "--min-probability", "0.001"], 0)
+        .stdout;
     assert!(incremental.lines().count() > 50);
     assert_eq!(incremental, rebuilt);
 }
@@ -95,5 +132,9 @@ fn bad_settings_are_refused_before_any_work() {
     let dir = Dir::new();
     let settings = dir.write("settings.toml", "[scan]\nthreshold_match_probabilty = 0.9\n");
     let run = dir.unico_ok(&["--settings", settings.to_str().unwrap(), "scan"], 2);
-    assert!(run.stderr.contains("invalid settings") && run.stderr.contains("threshold_match_probabilty"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("invalid settings") && run.stderr.contains("threshold_match_probabilty"),
+        "{}",
+        run.stderr
+    );
 }

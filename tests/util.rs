@@ -17,7 +17,9 @@ pub struct Run {
 
 impl Dir {
     pub fn new() -> Dir {
-        Dir { dir: tempfile::tempdir().expect("a temporary directory") }
+        Dir {
+            dir: tempfile::tempdir().expect("a temporary directory"),
+        }
     }
 
     pub fn path(&self) -> &Path {
@@ -54,14 +56,21 @@ impl Dir {
     /// Runs and asserts the exit code.
     pub fn unico_ok(&self, args: &[&str], code: i32) -> Run {
         let run = self.unico(args);
-        assert_eq!(run.code, code, "unico {args:?}\nstdout:\n{}\nstderr:\n{}", run.stdout, run.stderr);
+        assert_eq!(
+            run.code, code,
+            "unico {args:?}\nstdout:\n{}\nstderr:\n{}",
+            run.stdout, run.stderr
+        );
         run
     }
 
     /// The registry database, opened read-only.
     pub fn database(&self) -> rusqlite::Connection {
-        rusqlite::Connection::open_with_flags(self.data_dir().join("registry.sqlite"), rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
-            .expect("opening the registry database")
+        rusqlite::Connection::open_with_flags(
+            self.data_dir().join("registry.sqlite"),
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+        )
+        .expect("opening the registry database")
     }
 
     /// Number of records in the registry (0 when there is no database yet).
@@ -69,6 +78,8 @@ impl Dir {
         if !self.data_dir().join("registry.sqlite").exists() {
             return 0;
         }
-        self.database().query_row("SELECT COUNT(*) FROM records", [], |r| r.get(0)).expect("counting records")
+        self.database()
+            .query_row("SELECT COUNT(*) FROM records", [], |r| r.get(0))
+            .expect("counting records")
     }
 }

@@ -11,18 +11,20 @@
 //! Performance: the scan is dominated by walking the term dictionaries, since most keys
 //! belong to a single record. A key's summed document frequency over the segments (which
 //! counts deleted documents, so it is an upper bound) is read from the term info, and keys
-//! below the minimum block size are skipped without decoding their postings. A single
-//! segment is streamed directly; several segments go through Tantivy's [`TermMerger`], a
-//! k-way union of the per-segment term streams. Record ids come from a per-segment
+//! below the minimum block size are skipped without decoding their postings. The segments'
+//! dictionaries are merged k-way by a linear pass over the current keys: with the few segments
+//! the merge policy leaves, that is cheaper than Tantivy's `TermMerger`, whose heap moves whole
+//! streamers around (it took half of the scan time). Record ids come from a per-segment
 //! `doc id -> record id` table filled once from the fast column, and the postings decoder and
 //! the id buffer are reused from key to key.
 
+use std::cmp::Ordering;
 use std::io;
 
 use tantivy::fastfield::AliveBitSet;
 use tantivy::postings::{BlockSegmentPostings, TermInfo};
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::termdict::{TermDictionary, TermMerger, TermStreamer};
+use tantivy::termdict::{TermDictionary, TermStreamer};
 use tantivy::{InvertedIndexReader, Searcher, SegmentReader};
 
 use crate::error::IndexError;
@@ -52,39 +54,39 @@ pub(crate) fn for_each_block(
         .iter()
         .map(|inverted| key_range(inverted.terms(), prefix))
         .collect::<Result<Vec<_>, _>>()?;
+
+    // A k-way merge of the per-segment key streams. The number of segments is small (the
+    // merge policy keeps it logarithmic in the number of documents), so the smallest current
+    // key is found by a linear pass, which moves nothing, unlike a heap of streamers.
+    let mut live: Vec<usize> = (0..streams.len()).filter(|&ord| streams[ord].advance()).collect();
+    let mut at_min: Vec<usize> = Vec::with_capacity(live.len());
     let mut ids: Vec<u32> = Vec::new();
-
-    if let ([segment], [stream]) = (segments.as_mut_slice(), streams.as_mut_slice()) {
-        // One segment: stream its dictionary directly, without the merger's heap.
-        while stream.advance() {
-            let term_info = stream.value();
-            if (term_info.doc_freq as usize) < min {
-                continue;
+    while let Some(&first) = live.first() {
+        at_min.clear();
+        at_min.push(first);
+        for &ord in &live[1..] {
+            match streams[ord].key().cmp(streams[at_min[0]].key()) {
+                Ordering::Less => {
+                    at_min.clear();
+                    at_min.push(ord);
+                }
+                Ordering::Equal => at_min.push(ord),
+                Ordering::Greater => {}
             }
+        }
+        let doc_freq: usize = at_min.iter().map(|&ord| streams[ord].value().doc_freq as usize).sum();
+        if doc_freq >= min {
             ids.clear();
-            segment.append_record_ids(term_info, &mut ids)?;
-            emit(stream.key(), &mut ids, min, f);
+            for &ord in &at_min {
+                segments[ord].append_record_ids(streams[ord].value(), &mut ids)?;
+            }
+            emit(streams[at_min[0]].key(), &mut ids, min, f);
         }
-        return Ok(());
-    }
-
-    let mut merger = TermMerger::new(streams);
-    let mut term_infos: Vec<(usize, TermInfo)> = Vec::new();
-    while merger.advance() {
-        term_infos.clear();
-        term_infos.extend(merger.current_segment_ords_and_term_infos());
-        let doc_freq: usize = term_infos
-            .iter()
-            .map(|(_, term_info)| term_info.doc_freq as usize)
-            .sum();
-        if doc_freq < min {
-            continue;
+        // Advance the streams that were at the smallest key; exhausted ones leave the merge.
+        at_min.retain(|&ord| !streams[ord].advance());
+        if !at_min.is_empty() {
+            live.retain(|ord| !at_min.contains(ord));
         }
-        ids.clear();
-        for (segment_ord, term_info) in &term_infos {
-            segments[*segment_ord].append_record_ids(term_info, &mut ids)?;
-        }
-        emit(merger.key(), &mut ids, min, f);
     }
     Ok(())
 }
@@ -131,10 +133,7 @@ struct SegmentScan<'a> {
 
 impl<'a> SegmentScan<'a> {
     fn new(reader: &'a SegmentReader, inverted: &'a InvertedIndexReader) -> tantivy::Result<Self> {
-        let column = reader
-            .fast_fields()
-            .u64(RECORD_ID_COLUMN)?
-            .first_or_default_col(0);
+        let column = reader.fast_fields().u64(RECORD_ID_COLUMN)?.first_or_default_col(0);
         let mut values = vec![0u64; reader.max_doc() as usize];
         column.get_range(0, &mut values);
         // Record ids are written from `u32` values, so the cast is lossless.
@@ -151,8 +150,7 @@ impl<'a> SegmentScan<'a> {
     fn append_record_ids(&mut self, term_info: &TermInfo, out: &mut Vec<u32>) -> io::Result<()> {
         let postings = match &mut self.postings {
             Some(postings) => {
-                self.inverted
-                    .reset_block_postings_from_terminfo(term_info, postings)?;
+                self.inverted.reset_block_postings_from_terminfo(term_info, postings)?;
                 postings
             }
             None => self.postings.insert(
@@ -195,11 +193,7 @@ mod tests {
             (b"\xff\xff", None),
         ];
         for (prefix, expected) in cases {
-            assert_eq!(
-                prefix_successor(prefix).as_deref(),
-                *expected,
-                "prefix {prefix:?}"
-            );
+            assert_eq!(prefix_successor(prefix).as_deref(), *expected, "prefix {prefix:?}");
         }
     }
 }

@@ -21,12 +21,10 @@ pub enum IndexError {
         /// The directory that holds no index.
         path: PathBuf,
     },
-    /// The index on disk was built with another schema (another version of Único).
-    #[error(
-        "candidate index at {} has an incompatible schema: run `unico index --rebuild`",
-        path.display()
-    )]
-    IncompatibleSchema {
+    /// The index on disk was built by another version of Único: another schema or another
+    /// term dictionary format.
+    #[error("candidate index at {} was built by an incompatible version: run `unico index --rebuild`", path.display())]
+    Incompatible {
         /// The directory of the index.
         path: PathBuf,
     },

@@ -40,6 +40,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use tantivy::directory::MmapDirectory;
+use tantivy::merge_policy::LogMergePolicy;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
 pub use crate::error::IndexError;
@@ -117,53 +118,53 @@ impl CandidateIndex {
         fs::create_dir_all(dir).map_err(|source| directory_error(dir, source))?;
         remove_index_files(dir)?;
         let schema = schema::build();
-        let index = Index::builder()
-            .schema(schema.schema.clone())
-            .create_in_dir(dir)?;
+        let index = Index::builder().schema(schema.schema.clone()).create_in_dir(dir)?;
         Self::from_index(index, schema)
     }
 
     /// Opens the existing index in `dir`.
     ///
     /// Fails with [`IndexError::Missing`] if there is no index there and with
-    /// [`IndexError::IncompatibleSchema`] if it was built with another schema.
+    /// [`IndexError::Incompatible`] if it was built with another schema or term dictionary
+    /// format.
     pub fn open(dir: &Path) -> Result<Self, IndexError> {
         if !dir.join("meta.json").is_file() {
             return Err(IndexError::Missing {
                 path: dir.to_path_buf(),
             });
         }
+        let incompatible = || IndexError::Incompatible {
+            path: dir.to_path_buf(),
+        };
         let index = Index::open(MmapDirectory::open(dir)?)?;
         let schema = schema::build();
         if index.schema() != schema.schema {
-            return Err(IndexError::IncompatibleSchema {
-                path: dir.to_path_buf(),
-            });
+            return Err(incompatible());
         }
-        Self::from_index(index, schema)
+        let candidate_index = Self::from_index(index, schema)?;
+        // Term dictionaries are opened lazily, so one in another format (an FST dictionary,
+        // from a build without the SSTable feature) would only fail at the first scan.
+        let searcher = candidate_index.reader.searcher();
+        for segment in searcher.segment_readers() {
+            for field in [candidate_index.schema.block_key, candidate_index.schema.name] {
+                segment.inverted_index(field).map_err(|_| incompatible())?;
+            }
+        }
+        Ok(candidate_index)
     }
 
     /// Creates an empty index in memory (for tests and benchmarks).
     pub fn create_in_ram() -> Result<Self, IndexError> {
         let schema = schema::build();
-        let index = Index::builder()
-            .schema(schema.schema.clone())
-            .create_in_ram()?;
+        let index = Index::builder().schema(schema.schema.clone()).create_in_ram()?;
         Self::from_index(index, schema)
     }
 
     /// Registers the analyzer and opens a manually reloaded reader.
     fn from_index(index: Index, schema: CandidateSchema) -> Result<Self, IndexError> {
         tokenizer::register(index.tokenizers());
-        let reader = index
-            .reader_builder()
-            .reload_policy(ReloadPolicy::Manual)
-            .try_into()?;
-        Ok(CandidateIndex {
-            index,
-            reader,
-            schema,
-        })
+        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        Ok(CandidateIndex { index, reader, schema })
     }
 
     /// Opens a writer with `memory_budget_bytes` of indexing memory shared by `num_threads`
@@ -172,25 +173,15 @@ impl CandidateIndex {
     /// Each thread flushes a segment whenever its share of the budget is full, so a large
     /// budget gives few segments; each share must be at least 15 MB and below 4 GiB. Only one
     /// writer can be open on an index at a time.
-    pub fn writer(
-        &self,
-        memory_budget_bytes: usize,
-        num_threads: usize,
-    ) -> Result<CandidateIndexWriter, IndexError> {
+    pub fn writer(&self, memory_budget_bytes: usize, num_threads: usize) -> Result<CandidateIndexWriter, IndexError> {
         let num_threads = num_threads.clamp(1, MAX_WRITER_THREADS);
-        let writer = self
-            .index
-            .writer_with_num_threads(num_threads, memory_budget_bytes)?;
+        let writer = self.index.writer_with_num_threads(num_threads, memory_budget_bytes)?;
+        writer.set_merge_policy(Box::new(merge_policy()));
         Ok(CandidateIndexWriter {
             writer,
             reader: self.reader.clone(),
             schema: self.schema.clone(),
         })
-    }
-
-    /// The schema handles of this index.
-    pub fn schema(&self) -> &CandidateSchema {
-        &self.schema
     }
 
     /// The number of alive documents as of the last commit.
@@ -203,16 +194,9 @@ impl CandidateIndex {
         let searcher = self.reader.searcher();
         let mut ids = Vec::with_capacity(searcher.num_docs() as usize);
         for segment in searcher.segment_readers() {
-            let column = segment
-                .fast_fields()
-                .u64(RECORD_ID_COLUMN)?
-                .first_or_default_col(0);
+            let column = segment.fast_fields().u64(RECORD_ID_COLUMN)?.first_or_default_col(0);
             // Record ids are written from `u32` values, so the cast is lossless.
-            ids.extend(
-                segment
-                    .doc_ids_alive()
-                    .map(|doc| column.get_val(doc) as u32),
-            );
+            ids.extend(segment.doc_ids_alive().map(|doc| column.get_val(doc) as u32));
         }
         ids.sort_unstable();
         Ok(ids)
@@ -224,11 +208,7 @@ impl CandidateIndex {
     /// Postings of the same key are merged across all segments and deleted documents are
     /// skipped; `record_ids` is sorted ascending without duplicates and never empty (a
     /// `min_block_size` of 0 behaves as 1).
-    pub fn for_each_block(
-        &self,
-        min_block_size: usize,
-        f: impl FnMut(&[u8], &[u32]),
-    ) -> Result<(), IndexError> {
+    pub fn for_each_block(&self, min_block_size: usize, f: impl FnMut(&[u8], &[u32])) -> Result<(), IndexError> {
         self.for_each_block_with_prefix(&[], min_block_size, f)
     }
 
@@ -241,13 +221,7 @@ impl CandidateIndex {
         mut f: impl FnMut(&[u8], &[u32]),
     ) -> Result<(), IndexError> {
         let searcher = self.reader.searcher();
-        blocks::for_each_block(
-            &searcher,
-            self.schema.block_key,
-            prefix,
-            min_block_size,
-            &mut f,
-        )
+        blocks::for_each_block(&searcher, self.schema.block_key, prefix, min_block_size, &mut f)
     }
 
     /// The best `limit` record ids for `query` with their scores, best first; equal scores
@@ -282,10 +256,8 @@ impl CandidateIndexWriter {
     /// Deletes every document of `record_id` added before this call (by a term on
     /// `record_id`).
     pub fn delete_record(&mut self, record_id: u32) {
-        self.writer.delete_term(Term::from_field_u64(
-            self.schema.record_id,
-            u64::from(record_id),
-        ));
+        self.writer
+            .delete_term(Term::from_field_u64(self.schema.record_id, u64::from(record_id)));
     }
 
     /// Commits, waits for the merging threads and reloads the index's reader, so that
@@ -296,6 +268,23 @@ impl CandidateIndexWriter {
         self.reader.reload()?;
         Ok(())
     }
+}
+
+/// Segments with more documents than this are never merged again.
+///
+/// A bulk build with a large memory budget writes a few big segments (four of about 250,000
+/// documents for a million records with 1 GiB and two threads). Merging them would rewrite
+/// every key, which costs more than the build itself, while the block scan merges any number
+/// of segments on the fly. Small segments from incremental commits are still merged
+/// logarithmically, so their number stays small.
+const MAX_MERGED_SEGMENT_DOCS: usize = 100_000;
+
+/// Tantivy's logarithmic merge policy, restricted to segments of at most
+/// [`MAX_MERGED_SEGMENT_DOCS`] documents.
+fn merge_policy() -> LogMergePolicy {
+    let mut policy = LogMergePolicy::default();
+    policy.set_max_docs_before_merge(MAX_MERGED_SEGMENT_DOCS);
+    policy
 }
 
 /// Wraps an I/O error on the index directory.
@@ -317,9 +306,8 @@ fn remove_index_files(dir: &Path) -> Result<(), IndexError> {
         let Some(name) = name.to_str() else {
             continue;
         };
-        let is_segment_file = name.len() > 33
-            && name.as_bytes()[32] == b'.'
-            && name.as_bytes()[..32].iter().all(u8::is_ascii_hexdigit);
+        let is_segment_file =
+            name.len() > 33 && name.as_bytes()[32] == b'.' && name.as_bytes()[..32].iter().all(u8::is_ascii_hexdigit);
         if is_segment_file || INDEX_META_FILES.contains(&name) {
             doomed.push(entry.path());
         }
@@ -370,7 +358,10 @@ mod tests {
         out
     }
 
-    fn owned(expected: &[(&str, &[u32])]) -> Vec<(String, Vec<u32>)> {
+    /// An expected block: a key and its record ids.
+    type Block<'a> = (&'a str, &'a [u32]);
+
+    fn owned(expected: &[Block]) -> Vec<(String, Vec<u32>)> {
         expected
             .iter()
             .map(|(key, ids)| (key.to_string(), ids.to_vec()))
@@ -388,12 +379,8 @@ mod tests {
     fn blocks_group_records_in_key_order() {
         let index = CandidateIndex::create_in_ram().expect("index");
         add_all(&index, RECORDS);
-        let cases: &[(&[u8], usize, &[(&str, &[u32])])] = &[
-            (
-                b"",
-                2,
-                &[("A|1980|silva", &[3, 7, 9]), ("B|maria", &[5, 7, 9])],
-            ),
+        let cases: &[(&[u8], usize, &[Block])] = &[
+            (b"", 2, &[("A|1980|silva", &[3, 7, 9]), ("B|maria", &[5, 7, 9])]),
             (b"", 3, &[("A|1980|silva", &[3, 7, 9]), ("B|maria", &[5, 7, 9])]),
             (b"", 4, &[]),
             (
@@ -471,6 +458,92 @@ mod tests {
             blocks(&index, b"", 2),
             owned(&[("A|1980|silva", &[3, 7, 9]), ("B|maria", &[5, 7, 9])])
         );
+    }
+
+    #[test]
+    fn blocks_match_a_model_through_commits_and_deletes() {
+        use std::collections::{BTreeMap, BTreeSet};
+
+        // A small LCG, so the data is random-looking but identical on every run.
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = move |bound: u64| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (state >> 33) % bound
+        };
+        let index = CandidateIndex::create_in_ram().expect("index");
+        // The model: the keys of every alive record.
+        let mut model: BTreeMap<u32, Vec<Vec<u8>>> = BTreeMap::new();
+        for round in 0..4u32 {
+            let mut w = writer(&index);
+            for _ in 0..30 {
+                let Some(&victim) = model.keys().nth(next(model.len().max(1) as u64) as usize) else {
+                    break;
+                };
+                w.delete_record(victim);
+                model.remove(&victim);
+            }
+            for i in 0..150u32 {
+                // Some records are re-added after their delete in the same writer.
+                let record_id = if i < 10 && round > 0 {
+                    next(u64::from(round) * 150) as u32
+                } else {
+                    round * 150 + i
+                };
+                if model.contains_key(&record_id) {
+                    w.delete_record(record_id);
+                }
+                let record_keys: Vec<Vec<u8>> = (0..1 + next(4))
+                    .map(|_| format!("{}|{}", (b'A' + next(3) as u8) as char, next(40)).into_bytes())
+                    .collect();
+                w.add(&IndexDocument {
+                    record_id,
+                    name: "x",
+                    birth_date: None,
+                    birthplace: None,
+                    block_keys: &record_keys,
+                })
+                .expect("add");
+                model.insert(record_id, record_keys);
+            }
+            w.commit().expect("commit");
+
+            let mut expected: BTreeMap<Vec<u8>, BTreeSet<u32>> = BTreeMap::new();
+            for (record_id, record_keys) in &model {
+                for key in record_keys {
+                    expected.entry(key.clone()).or_default().insert(*record_id);
+                }
+            }
+            for (prefix, min) in [(&b""[..], 1), (b"", 2), (b"", 5), (b"B", 2), (b"C|3", 1)] {
+                let want: Vec<(Vec<u8>, Vec<u32>)> = expected
+                    .iter()
+                    .filter(|(key, ids)| key.starts_with(prefix) && ids.len() >= min)
+                    .map(|(key, ids)| (key.clone(), ids.iter().copied().collect()))
+                    .collect();
+                let mut got = Vec::new();
+                index
+                    .for_each_block_with_prefix(prefix, min, |key, ids| got.push((key.to_vec(), ids.to_vec())))
+                    .expect("scan");
+                assert_eq!(got, want, "round {round}, prefix {prefix:?}, min {min}");
+            }
+            assert_eq!(
+                index.record_ids().expect("ids"),
+                model.keys().copied().collect::<Vec<_>>()
+            );
+            assert_eq!(index.num_docs(), model.len() as u64);
+        }
+    }
+
+    #[test]
+    fn many_small_commits_are_merged() {
+        let index = CandidateIndex::create_in_ram().expect("index");
+        for record_id in 0..12u32 {
+            add_all(&index, &[(record_id, "x", &["K|all"])]);
+        }
+        let segments = index.reader.searcher().segment_readers().len();
+        assert!(segments < 12, "{segments} segments");
+        assert_eq!(blocks(&index, b"", 2), vec![("K|all".to_string(), (0..12).collect())]);
     }
 
     #[test]
@@ -604,10 +677,7 @@ mod tests {
 
         let reopened = CandidateIndex::open(&path).expect("open");
         assert_eq!(reopened.num_docs(), 4);
-        assert_eq!(
-            blocks(&reopened, b"B|m", 2),
-            owned(&[("B|maria", &[5, 7, 9])])
-        );
+        assert_eq!(blocks(&reopened, b"B|m", 2), owned(&[("B|maria", &[5, 7, 9])]));
     }
 
     #[test]
@@ -647,10 +717,7 @@ mod tests {
             assert!(matches!(err, IndexError::Missing { .. }), "{err:?}");
             assert_eq!(
                 err.to_string(),
-                format!(
-                    "no candidate index at {}: run `unico index --rebuild`",
-                    path.display()
-                )
+                format!("no candidate index at {}: run `unico index --rebuild`", path.display())
             );
         }
     }
@@ -664,7 +731,8 @@ mod tests {
         let Err(err) = CandidateIndex::open(dir.path()) else {
             panic!("a foreign schema must be rejected");
         };
-        assert!(matches!(err, IndexError::IncompatibleSchema { .. }), "{err:?}");
+        assert!(matches!(err, IndexError::Incompatible { .. }), "{err:?}");
+        assert!(err.to_string().ends_with("run `unico index --rebuild`"), "{err}");
     }
 
     #[test]

@@ -21,8 +21,7 @@
 //! by another version and must be rebuilt (see [`crate::CandidateIndex::open`]).
 
 use tantivy::schema::{
-    BytesOptions, Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing,
-    TextOptions, STRING,
+    BytesOptions, Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, STRING,
 };
 
 use crate::tokenizer::NAME_ANALYZER;
@@ -59,19 +58,13 @@ pub fn build() -> CandidateSchema {
     let mut builder = Schema::builder();
     let record_id = builder.add_u64_field(
         RECORD_ID,
-        NumericOptions::default()
-            .set_indexed()
-            .set_stored()
-            .set_fast(),
+        NumericOptions::default().set_indexed().set_stored().set_fast(),
     );
     let name_indexing = TextFieldIndexing::default()
         .set_tokenizer(NAME_ANALYZER)
         .set_index_option(IndexRecordOption::WithFreqs)
         .set_fieldnorms(true);
-    let name = builder.add_text_field(
-        NAME,
-        TextOptions::default().set_indexing_options(name_indexing),
-    );
+    let name = builder.add_text_field(NAME, TextOptions::default().set_indexing_options(name_indexing));
     let birth_date = builder.add_text_field(BIRTH_DATE, STRING);
     let birthplace = builder.add_text_field(BIRTHPLACE, STRING);
     let block_key = builder.add_bytes_field(BLOCK_KEY, BytesOptions::default().set_indexed());

@@ -64,10 +64,7 @@ fn build_query(schema: &CandidateSchema, query: &SearchQuery) -> Option<BooleanQ
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     for key in query.block_keys {
         let term = Term::from_field_bytes(schema.block_key, key);
-        clauses.push((
-            Occur::Should,
-            Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
-        ));
+        clauses.push((Occur::Should, Box::new(TermQuery::new(term, IndexRecordOption::Basic))));
     }
 
     let mut analyzer = name_analyzer();
@@ -90,17 +87,11 @@ fn build_query(schema: &CandidateSchema, query: &SearchQuery) -> Option<BooleanQ
     if let Some(birth_date) = query.birth_date {
         let term = Term::from_field_text(schema.birth_date, birth_date);
         let exact = Box::new(TermQuery::new(term, IndexRecordOption::Basic));
-        clauses.push((
-            Occur::Should,
-            Box::new(BoostQuery::new(exact, BIRTH_DATE_BOOST)),
-        ));
+        clauses.push((Occur::Should, Box::new(BoostQuery::new(exact, BIRTH_DATE_BOOST))));
     }
     if let Some(birthplace) = query.birthplace {
         let term = Term::from_field_text(schema.birthplace, birthplace);
-        clauses.push((
-            Occur::Should,
-            Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
-        ));
+        clauses.push((Occur::Should, Box::new(TermQuery::new(term, IndexRecordOption::Basic))));
     }
 
     (!clauses.is_empty()).then(|| BooleanQuery::new(clauses))
@@ -151,15 +142,8 @@ impl Collector for TopRecords {
     type Fruit = Vec<(u32, f32)>;
     type Child = TopRecordsSegment;
 
-    fn for_segment(
-        &self,
-        _segment_ord: SegmentOrdinal,
-        segment: &SegmentReader,
-    ) -> tantivy::Result<TopRecordsSegment> {
-        let record_ids = segment
-            .fast_fields()
-            .u64(RECORD_ID_COLUMN)?
-            .first_or_default_col(0);
+    fn for_segment(&self, _segment_ord: SegmentOrdinal, segment: &SegmentReader) -> tantivy::Result<TopRecordsSegment> {
+        let record_ids = segment.fast_fields().u64(RECORD_ID_COLUMN)?.first_or_default_col(0);
         Ok(TopRecordsSegment {
             limit: self.limit,
             record_ids,
@@ -421,7 +405,7 @@ mod tests {
     #[test]
     fn hits_order_by_score_then_record_id() {
         let hit = |score, record_id| Hit { score, record_id };
-        let mut hits = vec![hit(1.0, 9), hit(2.0, 5), hit(1.0, 3), hit(2.0, 7)];
+        let mut hits = [hit(1.0, 9), hit(2.0, 5), hit(1.0, 3), hit(2.0, 7)];
         hits.sort_unstable_by(|a, b| b.cmp(a));
         let order: Vec<u32> = hits.iter().map(|h| h.record_id).collect();
         assert_eq!(order, vec![5, 7, 3, 9]);

@@ -1,23 +1,33 @@
 //! Blocking: which pairs do we even look at?
 //!
-//! Consumes prepared records and the candidate index; produces [`CandidatePair`]s. Each record
-//! gets blocking keys, one family per [`BlockingRule`]; records that share a key form a block,
-//! and the pairs within a block are candidates. The union over all rules is compared.
+//! Consumes prepared records and the candidate index; produces [`CandidatePair`]s.
+//!
+//! The index holds a few *coarse* keys per record ([`index_keys`]): the birth date, the birth
+//! year, the day and month (in either order), each name token's phonetic key, and the NIF. Its
+//! postings per key are the coarse blocks. Each [`BlockingRule`] walks the postings of one kind
+//! of key and splits every coarse block in memory by a second attribute of its records (a name
+//! token, a pair of name tokens, the whole name, the concelho of birth); records that agree on
+//! both form a block, and the pairs within a block are candidates. The union over all rules
+//! is what the scan compares. Keeping the fine split out of the index keeps its dictionary small
+//! (about ten terms per record instead of thirty, most of them unique), which is what makes
+//! indexing a million records fast.
+//!
+//! The rules are designed so that a duplicate with one or two kinds of damage (DESIGN.md
+//! §Matching) still falls in a block with its original: an exact birth date with any name
+//! token, or with the concelho of birth (newborns first registered as "RN de …"); the whole
+//! name with any birth date; one or two name tokens with the birth year, or with the day and
+//! month in either order; two name tokens when a birth date is missing; the NIF.
 //!
 //! **Invariants:**
-//! - a block larger than `max_block_size` is not expanded in full: its records are sorted by
-//!   name (then birth date) and each is paired with its `window` neighbours, so one very common
-//!   key (Maria Silva born on 1 January) cannot explode into millions of pairs, and the number
-//!   of candidate pairs per record does not grow with the registry;
+//! - a block larger than `max_block_size` is not expanded in full: its records are put in name
+//!   order (then birth date) and each is paired with its `window` next neighbours, so a very
+//!   common key (Maria Silva born on 1 January) cannot explode into millions of pairs, and the
+//!   number of candidate pairs per record does not grow with the registry;
 //! - `CandidatePair::new` puts the lower record id on the left, and the output is sorted and
 //!   free of repeats;
 //! - the index returns record ids only; scoring happens elsewhere.
-//!
-//! The rules are designed so that a duplicate with one or two kinds of damage (DESIGN.md
-//! §Matching) still shares at least one key with its original: an exact birth date with any
-//! name token; the whole name with any birth date; two name tokens with the birth year, or with
-//! the day and month in either order; the birth date with the concelho of birth (newborns first
-//! registered under a placeholder name); the NIF.
+
+use std::hash::{Hash, Hasher};
 
 use rayon::prelude::*;
 
@@ -32,76 +42,133 @@ pub struct CandidatePair {
     /// Higher record id.
     pub record_id_r: RecordId,
     /// Bit i set: found by `BlockingRule::ALL[i]`.
-    pub rules: u8,
+    pub rules: u16,
 }
 
 impl CandidatePair {
     /// A pair of two different records, lower id on the left.
-    pub fn new(a: RecordId, b: RecordId, rules: u8) -> CandidatePair {
+    pub fn new(a: RecordId, b: RecordId, rules: u16) -> CandidatePair {
         debug_assert_ne!(a, b);
         let (record_id_l, record_id_r) = if a < b { (a, b) } else { (b, a) };
-        CandidatePair { record_id_l, record_id_r, rules }
-    }
-
-    fn packed(self) -> u64 {
-        (u64::from(self.record_id_l.0) << 32) | u64::from(self.record_id_r.0)
+        CandidatePair {
+            record_id_l,
+            record_id_r,
+            rules,
+        }
     }
 }
 
-/// A family of blocking keys.
+/// A blocking rule: a kind of coarse key, split by a second attribute.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum BlockingRule {
     /// Same birth date and one name token in common.
     BirthDateAndNameToken,
+    /// Same birth date and concelho of birth.
+    BirthDateAndMunicipality,
+    /// Same birth date and the same foreign country (of birth or nationality).
+    BirthDateAndForeignCountry,
     /// Same name tokens (any order), any birth date.
     FullName,
     /// Two name tokens in common and the same birth year.
     NameTokensAndBirthYear,
     /// Two name tokens in common and the same day and month, in either order.
     NameTokensAndBirthDayMonth,
-    /// Same birth date and concelho of birth.
-    BirthDateAndMunicipality,
+    /// The first name token and the last one's initial (or the last token and the first
+    /// one's initial), and the same birth year.
+    NameTokenAndBirthYear,
+    /// The same, with the same day and month in either order.
+    NameTokenAndBirthDayMonth,
+    /// Two name tokens in common, one record without a valid birth date.
+    NameTokensWithoutBirthDate,
     /// Same NIF.
     Nif,
 }
 
 impl BlockingRule {
-    /// Every rule, in key-prefix order.
-    pub const ALL: [BlockingRule; 6] = [
+    /// Every rule.
+    pub const ALL: [BlockingRule; 10] = [
         BlockingRule::BirthDateAndNameToken,
+        BlockingRule::BirthDateAndMunicipality,
+        BlockingRule::BirthDateAndForeignCountry,
         BlockingRule::FullName,
         BlockingRule::NameTokensAndBirthYear,
         BlockingRule::NameTokensAndBirthDayMonth,
-        BlockingRule::BirthDateAndMunicipality,
+        BlockingRule::NameTokenAndBirthYear,
+        BlockingRule::NameTokenAndBirthDayMonth,
+        BlockingRule::NameTokensWithoutBirthDate,
         BlockingRule::Nif,
     ];
-
-    /// The first byte of this rule's keys.
-    pub fn prefix(self) -> u8 {
-        b'a' + self as u8
-    }
 
     /// Short name.
     pub fn name(self) -> &'static str {
         match self {
             BlockingRule::BirthDateAndNameToken => "birth_date+name_token",
+            BlockingRule::BirthDateAndMunicipality => "birth_date+birthplace",
+            BlockingRule::BirthDateAndForeignCountry => "birth_date+foreign_country",
             BlockingRule::FullName => "full_name",
             BlockingRule::NameTokensAndBirthYear => "name_tokens+birth_year",
             BlockingRule::NameTokensAndBirthDayMonth => "name_tokens+birth_day_month",
-            BlockingRule::BirthDateAndMunicipality => "birth_date+birthplace",
+            BlockingRule::NameTokenAndBirthYear => "first_or_last_name+birth_year",
+            BlockingRule::NameTokenAndBirthDayMonth => "first_or_last_name+birth_day_month",
+            BlockingRule::NameTokensWithoutBirthDate => "name_tokens+no_birth_date",
             BlockingRule::Nif => "nif",
         }
     }
 
-    /// The rule of a key.
-    pub fn of_key(key: &[u8]) -> Option<BlockingRule> {
-        let first = *key.first()?;
-        BlockingRule::ALL.into_iter().find(|rule| rule.prefix() == first)
+    /// The coarse key kind whose postings this rule walks.
+    fn key_kind(self) -> KeyKind {
+        match self {
+            BlockingRule::BirthDateAndNameToken
+            | BlockingRule::BirthDateAndMunicipality
+            | BlockingRule::BirthDateAndForeignCountry => KeyKind::BirthDate,
+            BlockingRule::NameTokensAndBirthYear | BlockingRule::NameTokenAndBirthYear => KeyKind::BirthYear,
+            BlockingRule::NameTokensAndBirthDayMonth | BlockingRule::NameTokenAndBirthDayMonth => KeyKind::DayMonth,
+            BlockingRule::FullName | BlockingRule::NameTokensWithoutBirthDate => KeyKind::NameToken,
+            BlockingRule::Nif => KeyKind::Nif,
+        }
+    }
+
+    fn bit(self) -> u16 {
+        1 << self as u16
     }
 
     /// Names of the rules whose bits are set.
-    pub fn names(rules: u8) -> Vec<&'static str> {
-        BlockingRule::ALL.iter().filter(|rule| rules & (1 << **rule as u8) != 0).map(|rule| rule.name()).collect()
+    pub fn names(rules: u16) -> Vec<&'static str> {
+        BlockingRule::ALL
+            .iter()
+            .filter(|rule| rules & rule.bit() != 0)
+            .map(|rule| rule.name())
+            .collect()
+    }
+}
+
+/// A kind of coarse key in the index.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum KeyKind {
+    BirthDate,
+    BirthYear,
+    DayMonth,
+    NameToken,
+    Nif,
+}
+
+impl KeyKind {
+    const ALL: [KeyKind; 5] = [
+        KeyKind::BirthDate,
+        KeyKind::BirthYear,
+        KeyKind::DayMonth,
+        KeyKind::NameToken,
+        KeyKind::Nif,
+    ];
+
+    fn prefix(self) -> u8 {
+        match self {
+            KeyKind::BirthDate => b'D',
+            KeyKind::BirthYear => b'Y',
+            KeyKind::DayMonth => b'M',
+            KeyKind::NameToken => b'T',
+            KeyKind::Nif => b'N',
+        }
     }
 }
 
@@ -114,13 +181,11 @@ pub struct BlockingConfig {
     pub window: usize,
 }
 
-/// Names tokens used for keys: at most this many, so a very long name cannot multiply keys.
+/// Name tokens used for keys: at most this many, so a very long name cannot multiply keys.
 const MAX_KEY_TOKENS: usize = 6;
 const SEP: u8 = 0x1f;
 
-/// The blocking keys of one record.
-pub fn blocking_keys(record: &ComparableRecord) -> Vec<Vec<u8>> {
-    let mut keys = Vec::with_capacity(32);
+fn key_tokens(record: &ComparableRecord) -> Vec<&str> {
     let mut tokens: Vec<&str> = Vec::with_capacity(MAX_KEY_TOKENS);
     if !record.name.placeholder {
         for token in record.name.tokens.iter().filter(|t| !t.initial && t.key.len() > 1) {
@@ -129,115 +194,375 @@ pub fn blocking_keys(record: &ComparableRecord) -> Vec<Vec<u8>> {
             }
         }
     }
-    let key = |rule: BlockingRule, parts: &[&[u8]]| {
-        let mut key = Vec::with_capacity(24);
-        key.push(rule.prefix());
-        for part in parts {
-            key.push(SEP);
-            key.extend_from_slice(part);
-        }
-        key
-    };
-    let date = record.birth_date.map(|d| d.compact());
-    if let Some(date) = &date {
-        for token in &tokens {
-            keys.push(key(BlockingRule::BirthDateAndNameToken, &[date.as_bytes(), token.as_bytes()]));
-        }
-        if let Some(municipality) = &record.birth_municipality {
-            keys.push(key(BlockingRule::BirthDateAndMunicipality, &[date.as_bytes(), municipality.as_bytes()]));
-        }
+    tokens
+}
+
+fn key(kind: KeyKind, value: &[u8]) -> Vec<u8> {
+    let mut key = Vec::with_capacity(value.len() + 2);
+    key.push(kind.prefix());
+    key.push(SEP);
+    key.extend_from_slice(value);
+    key
+}
+
+/// The coarse keys of one record, as stored in the index.
+pub fn index_keys(record: &ComparableRecord) -> Vec<Vec<u8>> {
+    let mut keys = Vec::with_capacity(10);
+    if let Some(date) = record.birth_date {
+        keys.push(key(KeyKind::BirthDate, date.compact().as_bytes()));
+        keys.push(key(KeyKind::BirthYear, date.year.to_string().as_bytes()));
+        keys.push(key(
+            KeyKind::DayMonth,
+            &[date.month.min(date.day), date.month.max(date.day)],
+        ));
     }
-    if tokens.len() >= 2 {
-        let mut sorted = tokens.clone();
-        sorted.sort_unstable();
-        keys.push(key(BlockingRule::FullName, &[sorted.join(" ").as_bytes()]));
-        if let Some(birth_date) = record.birth_date {
-            let year = birth_date.year.to_string();
-            let (lo, hi) = (birth_date.month.min(birth_date.day), birth_date.month.max(birth_date.day));
-            let day_month = [lo, hi];
-            for i in 0..sorted.len() {
-                for j in i + 1..sorted.len() {
-                    let (a, b) = (sorted[i].as_bytes(), sorted[j].as_bytes());
-                    keys.push(key(BlockingRule::NameTokensAndBirthYear, &[year.as_bytes(), a, b]));
-                    keys.push(key(BlockingRule::NameTokensAndBirthDayMonth, &[&day_month, a, b]));
-                }
-            }
-        }
+    for token in key_tokens(record) {
+        keys.push(key(KeyKind::NameToken, token.as_bytes()));
     }
     if let Some(nif) = record.nif {
-        keys.push(key(BlockingRule::Nif, &[nif.to_string().as_bytes()]));
+        keys.push(key(KeyKind::Nif, nif.to_string().as_bytes()));
     }
     keys
 }
 
-/// A record's place in the order used to window oversized blocks: name, then birth date.
-pub fn sort_key(record: &ComparableRecord) -> u64 {
-    let mut tokens: Vec<&str> = record.name.tokens.iter().map(|t| t.key.as_str()).collect();
-    tokens.sort_unstable();
-    let mut packed = [0u8; 8];
-    for (slot, byte) in packed.iter_mut().take(6).zip(tokens.concat().bytes()) {
-        *slot = byte;
-    }
-    let days = record.birth_date.map_or(0, |d| d.days_since_epoch() + 100_000) as u32;
-    (u64::from_be_bytes(packed) & !0xffff) | u64::from(days & 0xffff)
+fn hash_of(value: &str) -> u64 {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    value.hash(&mut hasher);
+    hasher.finish()
 }
 
-/// Collects the candidate pairs of blocks given one at a time.
-pub struct PairCollector<'a> {
+fn pair_hash(a: u64, b: u64) -> u64 {
+    let (lo, hi) = if a < b { (a, b) } else { (b, a) };
+    lo.rotate_left(17) ^ hi.wrapping_mul(0x9E37_79B9_7F4A_7C15)
+}
+
+/// What the rules need of a record, hashed for grouping.
+#[derive(Clone, Debug, Default)]
+struct Attributes {
+    present: bool,
+    tokens: Vec<u64>,
+    first_and_last: Vec<u64>,
+    full_name: u64,
+    municipality: Option<u64>,
+    foreign_country: Option<u64>,
+    has_birth_date: bool,
+    /// Position in name order, then birth date: neighbours in a windowed block.
+    rank: u32,
+}
+
+/// Candidate pairs, with counts for reporting.
+pub struct Candidates {
+    /// The pairs, sorted, each once.
+    pub pairs: Vec<CandidatePair>,
+    /// Blocks expanded per rule.
+    pub n_blocks: [u64; 10],
+    /// Blocks windowed because too large, per rule.
+    pub n_capped_blocks: [u64; 10],
+}
+
+/// Generates the candidate pairs of `records` through the index.
+pub fn candidate_pairs(
+    index: &index::CandidateIndex,
+    records: &[ComparableRecord],
     config: BlockingConfig,
-    /// Sort key per record id (dense, indexed by id).
-    sort_keys: &'a [u64],
-    pairs: Vec<(u64, u8)>,
-    scratch: Vec<(u64, u32)>,
-    /// Blocks seen per rule.
-    pub n_blocks: [u64; 6],
-    /// Blocks that were windowed per rule.
-    pub n_capped_blocks: [u64; 6],
+) -> Result<Candidates, index::IndexError> {
+    let attributes = attributes(records);
+    let mut coarse: Vec<(KeyKind, Vec<u8>, Vec<u32>)> = Vec::new();
+    for kind in KeyKind::ALL {
+        index.for_each_block_with_prefix(&[kind.prefix(), SEP], 2, |key, ids| {
+            coarse.push((kind, key[2..].to_vec(), ids.to_vec()));
+        })?;
+    }
+    let outputs: Vec<BlockOutput> = coarse
+        .par_iter()
+        .map(|(kind, key, ids)| {
+            let mut out = BlockOutput::default();
+            for rule in BlockingRule::ALL.into_iter().filter(|rule| rule.key_kind() == *kind) {
+                split_block(rule, key, ids, &attributes, config, &mut out);
+            }
+            out
+        })
+        .collect();
+    let mut n_blocks = [0u64; 10];
+    let mut n_capped_blocks = [0u64; 10];
+    let mut pairs: Vec<(u64, u16)> = Vec::with_capacity(outputs.iter().map(|o| o.pairs.len()).sum());
+    for output in outputs {
+        for i in 0..BlockingRule::ALL.len() {
+            n_blocks[i] += output.n_blocks[i];
+            n_capped_blocks[i] += output.n_capped_blocks[i];
+        }
+        pairs.extend(output.pairs);
+    }
+    pairs.par_sort_unstable_by_key(|(packed, _)| *packed);
+    let mut out: Vec<CandidatePair> = Vec::with_capacity(pairs.len() / 2);
+    let mut last_packed = u64::MAX;
+    for (packed, bit) in pairs {
+        if packed == last_packed {
+            if let Some(last) = out.last_mut() {
+                last.rules |= bit;
+            }
+            continue;
+        }
+        last_packed = packed;
+        out.push(CandidatePair {
+            record_id_l: RecordId((packed >> 32) as u32),
+            record_id_r: RecordId(packed as u32),
+            rules: bit,
+        });
+    }
+    Ok(Candidates {
+        pairs: out,
+        n_blocks,
+        n_capped_blocks,
+    })
 }
 
-impl<'a> PairCollector<'a> {
-    /// A collector; `sort_keys[id]` is [`sort_key`] of the record with that id.
-    pub fn new(config: BlockingConfig, sort_keys: &'a [u64]) -> PairCollector<'a> {
-        PairCollector { config, sort_keys, pairs: Vec::new(), scratch: Vec::new(), n_blocks: [0; 6], n_capped_blocks: [0; 6] }
+fn attributes(records: &[ComparableRecord]) -> Vec<Attributes> {
+    let max_id = records.iter().map(|r| r.id.0).max().unwrap_or(0) as usize;
+    let mut order: Vec<usize> = (0..records.len()).collect();
+    order.par_sort_by(|&a, &b| {
+        let (ra, rb) = (&records[a], &records[b]);
+        ra.full_name_key
+            .cmp(&rb.full_name_key)
+            .then(ra.birth_date.cmp(&rb.birth_date))
+            .then(ra.id.cmp(&rb.id))
+    });
+    let mut rank = vec![0u32; records.len()];
+    for (position, &i) in order.iter().enumerate() {
+        rank[i] = position as u32;
     }
-
-    /// Adds the pairs of one block (record ids sorted ascending).
-    pub fn add_block(&mut self, key: &[u8], record_ids: &[u32]) {
-        let Some(rule) = BlockingRule::of_key(key) else { return };
-        let bit = 1u8 << rule as u8;
-        self.n_blocks[rule as usize] += 1;
-        let pack = |a: u32, b: u32| if a < b { (u64::from(a) << 32) | u64::from(b) } else { (u64::from(b) << 32) | u64::from(a) };
-        if record_ids.len() <= self.config.max_block_size {
-            for (i, &a) in record_ids.iter().enumerate() {
-                for &b in &record_ids[i + 1..] {
-                    self.pairs.push((pack(a, b), bit));
+    let computed: Vec<(usize, Attributes)> = records
+        .par_iter()
+        .enumerate()
+        .map(|(i, record)| {
+            let keys = key_tokens(record);
+            let tokens: Vec<u64> = keys.iter().map(|k| hash_of(k)).collect();
+            // The first and the last token, each with the other's first letter: a typo in one
+            // token leaves the other and, almost always, its first letter.
+            let mut first_and_last = Vec::with_capacity(2);
+            if let (Some(first), Some(last)) = (keys.first(), keys.last()) {
+                if keys.len() > 1 {
+                    first_and_last.push(pair_hash(hash_of(first), u64::from(last.as_bytes()[0])));
+                    first_and_last.push(pair_hash(hash_of(last), u64::from(first.as_bytes()[0]) << 8));
                 }
             }
+            let attributes = Attributes {
+                present: true,
+                full_name: hash_of(&record.full_name_key),
+                municipality: record.birth_municipality.as_deref().map(hash_of),
+                foreign_country: [record.birth_country, record.nationality]
+                    .into_iter()
+                    .flatten()
+                    .find(|c| *c != crate::record::Country::PORTUGAL)
+                    .map(|c| hash_of(c.alpha2())),
+                has_birth_date: record.birth_date.is_some(),
+                rank: rank[i],
+                first_and_last,
+                tokens,
+            };
+            (record.id.0 as usize, attributes)
+        })
+        .collect();
+    let mut dense = vec![Attributes::default(); max_id + 1];
+    for (id, attributes) in computed {
+        dense[id] = attributes;
+    }
+    dense
+}
+
+#[derive(Default)]
+struct BlockOutput {
+    pairs: Vec<(u64, u16)>,
+    n_blocks: [u64; 10],
+    n_capped_blocks: [u64; 10],
+}
+
+fn pack(a: u32, b: u32) -> u64 {
+    if a < b {
+        (u64::from(a) << 32) | u64::from(b)
+    } else {
+        (u64::from(b) << 32) | u64::from(a)
+    }
+}
+
+/// Splits one coarse block by the rule's second attribute and emits the pairs of each part.
+fn split_block(
+    rule: BlockingRule,
+    key: &[u8],
+    ids: &[u32],
+    attributes: &[Attributes],
+    config: BlockingConfig,
+    out: &mut BlockOutput,
+) {
+    let attrs = |id: u32| attributes.get(id as usize).filter(|a| a.present);
+    let mut groups: Vec<(u64, u32)> = Vec::with_capacity(ids.len() * 2);
+    match rule {
+        BlockingRule::Nif => {
+            emit_group(rule, ids, attributes, config, out);
             return;
         }
-        self.n_capped_blocks[rule as usize] += 1;
-        self.scratch.clear();
-        self.scratch.extend(record_ids.iter().map(|&id| (self.sort_keys.get(id as usize).copied().unwrap_or(0), id)));
-        self.scratch.sort_unstable();
-        for i in 0..self.scratch.len() {
-            for j in i + 1..(i + 1 + self.config.window).min(self.scratch.len()) {
-                self.pairs.push((pack(self.scratch[i].1, self.scratch[j].1), bit));
+        BlockingRule::BirthDateAndNameToken => {
+            for &id in ids {
+                if let Some(a) = attrs(id) {
+                    groups.extend(a.tokens.iter().map(|t| (*t, id)));
+                }
+            }
+        }
+        BlockingRule::BirthDateAndMunicipality => {
+            for &id in ids {
+                if let Some(m) = attrs(id).and_then(|a| a.municipality) {
+                    groups.push((m, id));
+                }
+            }
+        }
+        BlockingRule::BirthDateAndForeignCountry => {
+            for &id in ids {
+                if let Some(country) = attrs(id).and_then(|a| a.foreign_country) {
+                    groups.push((country, id));
+                }
+            }
+        }
+        BlockingRule::NameTokensAndBirthYear | BlockingRule::NameTokensAndBirthDayMonth => {
+            for &id in ids {
+                if let Some(a) = attrs(id) {
+                    for i in 0..a.tokens.len() {
+                        for j in i + 1..a.tokens.len() {
+                            groups.push((pair_hash(a.tokens[i], a.tokens[j]), id));
+                        }
+                    }
+                }
+            }
+        }
+        BlockingRule::NameTokenAndBirthYear | BlockingRule::NameTokenAndBirthDayMonth => {
+            for &id in ids {
+                if let Some(a) = attrs(id) {
+                    groups.extend(a.first_and_last.iter().map(|t| (*t, id)));
+                }
+            }
+        }
+        BlockingRule::FullName | BlockingRule::NameTokensWithoutBirthDate => {
+            // A token block: handle each name (or token pair) only in the block of its
+            // smallest token hash, so that it is expanded once.
+            let Ok(token) = std::str::from_utf8(key) else { return };
+            let token = hash_of(token);
+            for &id in ids {
+                let Some(a) = attrs(id) else { continue };
+                if rule == BlockingRule::FullName {
+                    if a.tokens.len() >= 2 && a.tokens.iter().min() == Some(&token) {
+                        groups.push((a.full_name, id));
+                    }
+                } else {
+                    for other in a.tokens.iter().filter(|t| **t > token) {
+                        groups.push((pair_hash(token, *other), id));
+                    }
+                    // The first (or last) token with the other's initial, in that token's
+                    // block: a typo in the other token still leaves them together.
+                    if a.tokens.first() == Some(&token) {
+                        groups.extend(a.first_and_last.first().map(|h| (*h, id)));
+                    }
+                    if a.tokens.len() > 1 && a.tokens.last() == Some(&token) {
+                        groups.extend(a.first_and_last.get(1).map(|h| (*h, id)));
+                    }
+                }
             }
         }
     }
-
-    /// The union of all pairs, sorted, each once with the rules that found it.
-    pub fn finish(mut self) -> Vec<CandidatePair> {
-        self.pairs.par_sort_unstable_by_key(|(packed, _)| *packed);
-        let mut out: Vec<CandidatePair> = Vec::with_capacity(self.pairs.len() / 2);
-        for (packed, bit) in self.pairs {
-            let (l, r) = (RecordId((packed >> 32) as u32), RecordId(packed as u32));
-            match out.last_mut() {
-                Some(last) if last.packed() == packed => last.rules |= bit,
-                _ => out.push(CandidatePair { record_id_l: l, record_id_r: r, rules: bit }),
+    groups.sort_unstable();
+    groups.dedup();
+    let mut start = 0;
+    let mut members: Vec<u32> = Vec::new();
+    while start < groups.len() {
+        let mut end = start + 1;
+        while end < groups.len() && groups[end].0 == groups[start].0 {
+            end += 1;
+        }
+        if end - start >= 2 {
+            members.clear();
+            members.extend(groups[start..end].iter().map(|(_, id)| *id));
+            if rule == BlockingRule::NameTokensWithoutBirthDate {
+                emit_without_birth_date(rule, &members, attributes, config, out);
+            } else {
+                emit_group(rule, &members, attributes, config, out);
             }
         }
-        out
+        start = end;
+    }
+}
+
+/// All pairs of a block, or, when it is too large, each record with its window of neighbours
+/// in name order.
+fn emit_group(
+    rule: BlockingRule,
+    ids: &[u32],
+    attributes: &[Attributes],
+    config: BlockingConfig,
+    out: &mut BlockOutput,
+) {
+    let bit = rule.bit();
+    out.n_blocks[rule as usize] += 1;
+    if ids.len() <= config.max_block_size {
+        for (i, &a) in ids.iter().enumerate() {
+            for &b in &ids[i + 1..] {
+                out.pairs.push((pack(a, b), bit));
+            }
+        }
+        return;
+    }
+    out.n_capped_blocks[rule as usize] += 1;
+    let mut ordered: Vec<(u32, u32)> = ids
+        .iter()
+        .map(|&id| (attributes.get(id as usize).map_or(u32::MAX, |a| a.rank), id))
+        .collect();
+    ordered.sort_unstable();
+    for i in 0..ordered.len() {
+        for j in i + 1..(i + 1 + config.window).min(ordered.len()) {
+            out.pairs.push((pack(ordered[i].1, ordered[j].1), bit));
+        }
+    }
+}
+
+/// The pairs of a block that involve a record without a birth date (the other rules, all
+/// keyed on the date, cannot see it): with every other record, or with its window of
+/// neighbours on each side when the block is too large.
+fn emit_without_birth_date(
+    rule: BlockingRule,
+    ids: &[u32],
+    attributes: &[Attributes],
+    config: BlockingConfig,
+    out: &mut BlockOutput,
+) {
+    let has_birth_date = |id: u32| attributes.get(id as usize).is_some_and(|a| a.has_birth_date);
+    if ids.iter().all(|&id| has_birth_date(id)) {
+        return;
+    }
+    let bit = rule.bit();
+    out.n_blocks[rule as usize] += 1;
+    // Few records lack a birth date, so their blocks may be expanded further than others.
+    if ids.len() <= 4 * config.max_block_size {
+        for (i, &a) in ids.iter().enumerate() {
+            for &b in &ids[i + 1..] {
+                if !has_birth_date(a) || !has_birth_date(b) {
+                    out.pairs.push((pack(a, b), bit));
+                }
+            }
+        }
+        return;
+    }
+    out.n_capped_blocks[rule as usize] += 1;
+    let mut ordered: Vec<(u32, u32)> = ids
+        .iter()
+        .map(|&id| (attributes.get(id as usize).map_or(u32::MAX, |a| a.rank), id))
+        .collect();
+    ordered.sort_unstable();
+    for i in 0..ordered.len() {
+        if has_birth_date(ordered[i].1) {
+            continue;
+        }
+        let from = i.saturating_sub(2 * config.window);
+        let to = (i + 1 + 2 * config.window).min(ordered.len());
+        for j in (from..to).filter(|&j| j != i) {
+            out.pairs.push((pack(ordered[i].1, ordered[j].1), bit));
+        }
     }
 }
 
@@ -246,46 +571,88 @@ mod tests {
     use super::*;
     use crate::record::{Date, Nnu, PatientRecord, Value};
 
-    fn prepared(id: u32, name: &str, date: &str) -> ComparableRecord {
+    fn prepared(id: u32, name: &str, date: Option<&str>) -> ComparableRecord {
         let mut record = PatientRecord::new(Nnu::from_u32(id).unwrap(), name);
         record.id = RecordId(id);
-        record.birth_date = Value::Valid(Date::parse(date).unwrap());
+        if let Some(date) = date {
+            record.birth_date = Value::Valid(Date::parse(date).unwrap());
+        }
         ComparableRecord::new(&record)
     }
 
-    fn share_key(a: &ComparableRecord, b: &ComparableRecord) -> bool {
-        let keys_b = blocking_keys(b);
-        blocking_keys(a).iter().any(|k| keys_b.contains(k))
-    }
-
-    #[test]
-    fn damaged_duplicates_share_a_key() {
-        let original = prepared(1, "João Pedro Silva Santos", "1980-03-12");
-        for (name, date) in [
-            ("Santos, João Pedro", "1980-03-12"),
-            ("João Pedro Silva Santos", "1980-12-03"),
-            ("João Pedro Silva Santos", "1981-03-12"),
-            ("Joao Pedro Silva Santos", "1980-01-01"),
-            ("João Pdro Silva Santos", "1980-12-03"),
-            ("João Silva Santos", "1979-03-12"),
-        ] {
-            assert!(share_key(&original, &prepared(2, name, date)), "{name} {date}");
+    fn candidates(records: &[ComparableRecord], config: BlockingConfig) -> Vec<CandidatePair> {
+        let index = index::CandidateIndex::create_in_ram().unwrap();
+        let mut writer = index.writer(50_000_000, 1).unwrap();
+        for record in records {
+            let keys = index_keys(record);
+            writer
+                .add(&index::IndexDocument {
+                    record_id: record.id.0,
+                    name: "",
+                    birth_date: None,
+                    birthplace: None,
+                    block_keys: &keys,
+                })
+                .unwrap();
         }
-        assert!(!share_key(&original, &prepared(2, "Rui Costa", "1990-05-06")));
+        writer.commit().unwrap();
+        candidate_pairs(&index, records, config).unwrap().pairs
     }
 
     #[test]
-    fn oversized_blocks_are_windowed() {
-        let config = BlockingConfig { max_block_size: 4, window: 2 };
-        let sort_keys: Vec<u64> = (0..100).collect();
-        let mut collector = PairCollector::new(config, &sort_keys);
-        collector.add_block(b"a\x1fsmall", &[1, 2, 3]);
-        collector.add_block(b"b\x1fbig", &(10..20).collect::<Vec<u32>>());
-        collector.add_block(b"c\x1fagain", &[1, 2]);
-        let pairs = collector.finish();
-        // 3 from the small block, 9 + 8 from the windowed one, (1, 2) once with two rules.
-        assert_eq!(pairs.len(), 3 + 17);
-        assert_eq!(pairs[0], CandidatePair { record_id_l: RecordId(1), record_id_r: RecordId(2), rules: 0b101 });
-        assert!(pairs.windows(2).all(|w| w[0] < w[1]));
+    fn damaged_duplicates_are_candidates() {
+        let config = BlockingConfig {
+            max_block_size: 40,
+            window: 10,
+        };
+        for (name, date) in [
+            ("Santos, João Pedro", Some("1980-03-12")),
+            ("João Pedro Silva Santos", Some("1980-12-03")),
+            ("João Pedro Silva Santos", Some("1981-03-12")),
+            ("Joao Pedro Silva Santos", Some("1980-01-01")),
+            ("João Pdro Silva Santos", Some("1980-12-03")),
+            ("João Silva Santos", Some("1979-03-12")),
+            ("João Santos", None),
+            ("Joao Pedro Silva Santoss", Some("1981-03-12")),
+        ] {
+            let records = [
+                prepared(1, "João Pedro Silva Santos", Some("1980-03-12")),
+                prepared(2, name, date),
+            ];
+            assert_eq!(candidates(&records, config).len(), 1, "{name} {date:?}");
+        }
+        let records = [
+            prepared(1, "João Pedro Silva Santos", Some("1980-03-12")),
+            prepared(2, "Rui Costa", Some("1990-05-06")),
+        ];
+        assert!(candidates(&records, config).is_empty());
+    }
+
+    #[test]
+    fn large_blocks_are_windowed_and_pairs_are_sorted_once() {
+        let records: Vec<ComparableRecord> = (1..=30)
+            .map(|id| prepared(id, "Maria Silva", Some("1950-01-01")))
+            .collect();
+        let pairs = candidates(
+            &records,
+            BlockingConfig {
+                max_block_size: 4,
+                window: 2,
+            },
+        );
+        // 30 records in name order, each with its 2 next neighbours: 29 + 28 pairs.
+        assert_eq!(pairs.len(), 57);
+        assert!(pairs
+            .windows(2)
+            .all(|w| (w[0].record_id_l, w[0].record_id_r) < (w[1].record_id_l, w[1].record_id_r)));
+        let all = candidates(
+            &records,
+            BlockingConfig {
+                max_block_size: 40,
+                window: 2,
+            },
+        );
+        assert_eq!(all.len(), 30 * 29 / 2);
+        assert!(all[0].rules.count_ones() > 1, "several rules find the same pair");
     }
 }

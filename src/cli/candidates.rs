@@ -34,7 +34,12 @@ pub struct Args {
 impl Args {
     /// The table of the best `limit` clusters.
     pub(crate) fn table(limit: usize) -> Args {
-        Args { format: OutputFormat::Table, min_probability: None, limit, out: None }
+        Args {
+            format: OutputFormat::Table,
+            min_probability: None,
+            limit,
+            out: None,
+        }
     }
 }
 
@@ -61,7 +66,14 @@ pub(crate) fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
     match args.format {
         OutputFormat::Csv => {
             let mut writer = csv::Writer::from_writer(&mut out);
-            let mut header = vec!["sns_number_l", "sns_number_r", "match_weight", "match_probability", "cluster_id", "blocking_rules"];
+            let mut header = vec![
+                "sns_number_l",
+                "sns_number_r",
+                "match_weight",
+                "match_probability",
+                "cluster_id",
+                "blocking_rules",
+            ];
             let gamma_names: Vec<String> = COMPARISONS.iter().map(|c| format!("gamma_{}", c.name)).collect();
             let weight_names: Vec<String> = COMPARISONS.iter().map(|c| format!("match_weight_{}", c.name)).collect();
             header.extend(gamma_names.iter().map(String::as_str));
@@ -122,10 +134,13 @@ pub(crate) fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
                 }
             }
             let members: HashMap<u32, Vec<crate::record::RecordId>> =
-                store.cluster_members()?.into_iter().fold(HashMap::new(), |mut map, (c, id)| {
-                    map.entry(c).or_default().push(id);
-                    map
-                });
+                store
+                    .cluster_members()?
+                    .into_iter()
+                    .fold(HashMap::new(), |mut map, (c, id)| {
+                        map.entry(c).or_default().push(id);
+                        map
+                    });
             writeln!(
                 out,
                 "{} clusters at match probability ≥ {} (scan {}, {}); showing {}",
@@ -138,7 +153,12 @@ pub(crate) fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
             for (cluster_id, cluster_pairs) in by_cluster.iter().take(args.limit) {
                 let ids = members.get(cluster_id).cloned().unwrap_or_default();
                 let records = store.records_by_id(&ids)?;
-                writeln!(out, "\ncluster {cluster_id}: {} records, best pair probability {:.4}", records.len(), cluster_pairs[0].match_probability)?;
+                writeln!(
+                    out,
+                    "\ncluster {cluster_id}: {} records, best pair probability {:.4}",
+                    records.len(),
+                    cluster_pairs[0].match_probability
+                )?;
                 for record in &records {
                     writeln!(out, "  {}", record_line(record))?;
                 }

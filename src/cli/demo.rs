@@ -22,7 +22,11 @@ pub(crate) fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
     if root.exists() {
         std::fs::remove_dir_all(&root).map_err(|e| crate::error::Error::io(&root, e))?;
     }
-    let demo = Context { data_dir: crate::pipeline::DataDir::new(&root), settings: context.settings.clone(), quiet: context.quiet };
+    let demo = Context {
+        data_dir: crate::pipeline::DataDir::new(&root),
+        settings: context.settings.clone(),
+        quiet: context.quiet,
+    };
     println!("== import {}", args.file.display());
     super::import::run(&demo, super::import::Args::for_file(args.file.clone()))?;
     println!("\n== index");

@@ -20,20 +20,81 @@ pub struct Args {
     /// How many worst false positives and negatives to explain.
     #[arg(long, default_value_t = 5)]
     examples: usize,
+    /// Write every false positive and false negative to this CSV file.
+    #[arg(long)]
+    errors: Option<PathBuf>,
 }
 
 pub(crate) fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
     let store = context.data_dir.open_store()?;
-    let e = evaluate(&store, &context.data_dir, &context.settings, &args.file, args.threshold, args.examples)?;
-    println!("true pairs: {}  candidate pairs: {}", e.n_true_pairs, e.n_candidate_pairs);
-    println!("pair completeness (blocking recall): {:.4} ({} of {})", e.pair_completeness(), e.n_true_pairs_in_candidates, e.n_true_pairs);
-    for (rule, n) in &e.n_true_pairs_by_rule {
-        println!("  {rule:<28} finds {:.4}", if e.n_true_pairs == 0 { 0.0 } else { *n as f64 / e.n_true_pairs as f64 });
+    let e = evaluate(
+        &store,
+        &context.data_dir,
+        &context.settings,
+        &args.file,
+        args.threshold,
+        args.examples,
+    )?;
+    if let Some(path) = &args.errors {
+        let mut writer = csv::Writer::from_path(path)?;
+        writer.write_record([
+            "sns_number_l",
+            "sns_number_r",
+            "error",
+            "found_by_blocking",
+            "match_probability",
+        ])?;
+        for error in &e.errors {
+            writer.write_record([
+                error.sns_number_l.to_string(),
+                error.sns_number_r.to_string(),
+                if error.false_positive {
+                    "false_positive"
+                } else {
+                    "false_negative"
+                }
+                .to_string(),
+                error.in_candidates.to_string(),
+                format!("{:.6}", error.match_probability),
+            ])?;
+        }
+        writer.flush()?;
     }
-    println!("at match probability ≥ {}: TP {} FP {} FN {}", e.threshold, e.true_positives, e.false_positives, e.false_negatives);
-    println!("precision {:.4}  recall {:.4}  F1 {:.4}", e.precision(), e.recall(), e.f1());
+    println!(
+        "true pairs: {}  candidate pairs: {}",
+        e.n_true_pairs, e.n_candidate_pairs
+    );
+    println!(
+        "pair completeness (blocking recall): {:.4} ({} of {})",
+        e.pair_completeness(),
+        e.n_true_pairs_in_candidates,
+        e.n_true_pairs
+    );
+    for (rule, n) in &e.n_true_pairs_by_rule {
+        println!(
+            "  {rule:<28} finds {:.4}",
+            if e.n_true_pairs == 0 {
+                0.0
+            } else {
+                *n as f64 / e.n_true_pairs as f64
+            }
+        );
+    }
+    println!(
+        "at match probability ≥ {}: TP {} FP {} FN {}",
+        e.threshold, e.true_positives, e.false_positives, e.false_negatives
+    );
+    println!(
+        "precision {:.4}  recall {:.4}  F1 {:.4}",
+        e.precision(),
+        e.recall(),
+        e.f1()
+    );
     println!("best F1 {:.4} at match probability ≥ {:.4}", e.best_f1.0, e.best_f1.1);
-    for (title, pairs) in [("worst false positives", &e.worst_false_positives), ("worst false negatives", &e.worst_false_negatives)] {
+    for (title, pairs) in [
+        ("worst false positives", &e.worst_false_positives),
+        ("worst false negatives", &e.worst_false_negatives),
+    ] {
         if pairs.is_empty() {
             continue;
         }
@@ -43,7 +104,11 @@ pub(crate) fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
                 "\n{} ~ {}{}",
                 pair.sns_number_l,
                 pair.sns_number_r,
-                if pair.in_candidates { "" } else { " (not found by the blocking)" }
+                if pair.in_candidates {
+                    ""
+                } else {
+                    " (not found by the blocking)"
+                }
             );
             print!("{}", waterfall_table(&pair.waterfall));
         }

@@ -30,8 +30,13 @@ fn parse_date(text: &str) -> Result<Date, String> {
 
 pub(crate) fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
     let file = std::fs::File::create(&args.out).map_err(|e| crate::error::Error::io(&args.out, e))?;
-    let config = GenerateConfig { persons: args.persons, seed: args.seed, reference_date: args.reference_date };
-    let summary = generate(&config, std::io::BufWriter::new(file)).map_err(|e| crate::error::Error::io(&args.out, e))?;
+    let config = GenerateConfig {
+        persons: args.persons,
+        seed: args.seed,
+        reference_date: args.reference_date,
+    };
+    let summary =
+        generate(&config, std::io::BufWriter::new(file)).map_err(|e| crate::error::Error::io(&args.out, e))?;
     if !context.quiet {
         println!(
             "{}: {} records for {} persons ({} with duplicates, {} duplicate records, {} foreign, {} deceased, {} hard-negative pairs)",

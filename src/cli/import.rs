@@ -70,7 +70,15 @@ enum FormatArg {
 impl Args {
     /// Plain import of one file with the defaults.
     pub(crate) fn for_file(file: PathBuf) -> Args {
-        Args { file, update: false, strict: false, encoding: EncodingArg::Auto, delimiter: None, format: None, rejects: None }
+        Args {
+            file,
+            update: false,
+            strict: false,
+            encoding: EncodingArg::Auto,
+            delimiter: None,
+            format: None,
+            rejects: None,
+        }
     }
 }
 
@@ -100,7 +108,11 @@ pub(crate) fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
     };
     let parsed = read_file(&args.file, &options)?;
     let file_name = args.file.display().to_string();
-    let n_rejected = parsed.issues.iter().filter(|i| i.severity == Severity::Rejected).count();
+    let n_rejected = parsed
+        .issues
+        .iter()
+        .filter(|i| i.severity == Severity::Rejected)
+        .count();
     let mut store = context.data_dir.open_store().context("opening the registry database")?;
     let write = store.write_import(
         &parsed.rows,
@@ -121,35 +133,24 @@ pub(crate) fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
             Severity::Rejected => "rejected",
             Severity::Flagged => "kept as typed, marked invalid",
         };
-        eprintln!("{file_name}:{}: {}: {:?}: {} ({what})", issue.line, issue.field, issue.value, issue.reason);
+        eprintln!(
+            "{file_name}:{}: {}: {:?}: {} ({what})",
+            issue.line, issue.field, issue.value, issue.reason
+        );
     }
     for (line, nnu) in &write.already_registered {
         eprintln!("{file_name}:{line}: sns_number: \"{nnu}\": NNU already registered: use --update to change the record (rejected)");
     }
     let n_rejected_total = n_rejected + write.already_registered.len();
+    let mut parsed = parsed;
     if n_rejected_total > 0 && !args.strict {
-        let path = args.rejects.clone().unwrap_or_else(|| context.data_dir.rejects_path(&args.file));
-        let mut parsed = parsed;
-        let lines: std::collections::HashMap<u64, String> =
-            write.already_registered.iter().map(|(line, _)| (*line, String::new())).collect();
-        if !lines.is_empty() {
-            // Rows refused by the database join the rejects with their fields as read.
-            let header_len = parsed.header.len();
-            for (line, nnu) in &write.already_registered {
-                let mut fields = vec![String::new(); header_len];
-                if let Some(first) = fields.first_mut() {
-                    *first = nnu.to_string();
-                }
-                parsed.rejected.push(crate::import::RejectedRow {
-                    line: *line,
-                    fields,
-                    reason: "NNU already registered: use --update".into(),
-                });
-            }
-        }
+        parsed.reject_refused(&write.already_registered, "NNU already registered: use --update");
+        let path = args
+            .rejects
+            .clone()
+            .unwrap_or_else(|| context.data_dir.rejects_path(&args.file));
         write_rejects(&path, &parsed)?;
         eprintln!("rejected rows written to {}", path.display());
-        return summary(context, &file_name, &parsed, &write, args.strict, n_rejected_total);
     }
     summary(context, &file_name, &parsed, &write, args.strict, n_rejected_total)
 }
@@ -181,8 +182,15 @@ fn summary(
             parsed.n_flagged()
         );
         if !parsed.unknown_columns.is_empty() {
-            println!("columns not stored (the registry does not model them): {}", parsed.unknown_columns.join(", "));
+            println!(
+                "columns not stored (the registry does not model them): {}",
+                parsed.unknown_columns.join(", ")
+            );
         }
     }
-    Ok(if n_rejected > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if n_rejected > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }

@@ -35,7 +35,8 @@ pub struct Cli {
     command: Command,
 }
 
-const EXIT_CODES: &str = "Exit codes: 0 done; 1 done with rows to look at (import: some rows rejected); 2 error, nothing written.";
+const EXIT_CODES: &str =
+    "Exit codes: 0 done; 1 done with rows to look at (import: some rows rejected); 2 error, nothing written.";
 
 /// Options every subcommand takes.
 #[derive(Debug, clap::Args)]
@@ -90,6 +91,12 @@ impl Context {
 
 /// Parses the arguments, runs, and returns the exit code.
 pub fn main() -> ExitCode {
+    // Output piped into `head` must end the program quietly, as other command-line tools do.
+    #[cfg(unix)]
+    // SAFETY: restoring the default action of a signal, before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::from_env("UNICO_LOG"))
@@ -109,7 +116,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(path) => Settings::load(path)?,
         None => Settings::default(),
     };
-    let context = Context { data_dir: DataDir::new(&cli.global.data_dir), settings, quiet: cli.global.quiet };
+    let context = Context {
+        data_dir: DataDir::new(&cli.global.data_dir),
+        settings,
+        quiet: cli.global.quiet,
+    };
     match cli.command {
         Command::Import(args) => import::run(&context, args),
         Command::Generate(args) => generate::run(&context, args),
@@ -126,5 +137,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 
 /// The operating-system account, for batch commands audited without a person.
 pub(crate) fn operator() -> String {
-    std::env::var("USER").or_else(|_| std::env::var("USERNAME")).unwrap_or_else(|_| "unknown".into())
+    std::env::var("USER")
+        .or_else(|_| std::env::var("USERNAME"))
+        .unwrap_or_else(|_| "unknown".into())
 }

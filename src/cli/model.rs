@@ -13,7 +13,7 @@ pub struct Args {
     json: bool,
     /// Also print the settings in force (TOML).
     #[arg(long)]
-    settings: bool,
+    show_settings: bool,
 }
 
 pub(crate) fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
@@ -56,7 +56,7 @@ pub(crate) fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
             }
         }
     }
-    if args.settings {
+    if args.show_settings {
         println!("\n# settings in force\n{}", toml::to_string_pretty(&context.settings)?);
     }
     Ok(ExitCode::SUCCESS)

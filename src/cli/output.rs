@@ -7,7 +7,11 @@ use crate::record::PatientRecord;
 /// One line per record: NNU, name, sex, birth date, birthplace, unit.
 pub(crate) fn record_line(record: &PatientRecord) -> String {
     let text = |v: Option<String>| v.unwrap_or_else(|| "—".into());
-    let birthplace = match (&record.birth_municipality, &record.birth_parish, record.birth_country.to_text()) {
+    let birthplace = match (
+        &record.birth_municipality,
+        &record.birth_parish,
+        record.birth_country.to_text(),
+    ) {
         (Some(m), Some(p), _) => format!("{p}, {m}"),
         (Some(m), None, _) => m.clone(),
         (None, _, Some(country)) => country,
@@ -64,13 +68,21 @@ pub(crate) fn waterfall_table(waterfall: &Waterfall) -> String {
         out.push_str(&format!(
             "{:<12} {:>2}  {:<36} {:>10} {:>10} {:>+8.2} {:>+9.2}{}\n",
             row.comparison,
-            if row.comparison == "prior" { String::new() } else { row.gamma.to_string() },
+            if row.comparison == "prior" {
+                String::new()
+            } else {
+                row.gamma.to_string()
+            },
             row.label,
             number(row.m_probability),
             number(row.u_probability),
             row.match_weight,
             cumulative,
-            if row.tf_adjusted { "  (u = frequency of the value)" } else { "" }
+            if row.tf_adjusted {
+                "  (u = frequency of the value)"
+            } else {
+                ""
+            }
         ));
     }
     out.push_str(&format!(

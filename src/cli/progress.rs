@@ -15,7 +15,10 @@ pub(crate) struct Bars {
 
 impl Bars {
     pub(crate) fn new(quiet: bool) -> Bars {
-        Bars { enabled: !quiet && std::io::stderr().is_terminal(), bar: Mutex::new(None) }
+        Bars {
+            enabled: !quiet && std::io::stderr().is_terminal(),
+            bar: Mutex::new(None),
+        }
     }
 }
 

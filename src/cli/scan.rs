@@ -23,7 +23,13 @@ pub struct TrainArgs {}
 
 pub(crate) fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
     let mut store = context.data_dir.open_store()?;
-    let report = scan(&mut store, &context.data_dir, &context.settings, &ScanOptions { train: args.train }, &context.progress())?;
+    let report = scan(
+        &mut store,
+        &context.data_dir,
+        &context.settings,
+        &ScanOptions { train: args.train },
+        &context.progress(),
+    )?;
     if !context.quiet {
         print_report(&report, context.settings.scan.threshold_match_probability);
     }
@@ -50,6 +56,16 @@ pub(crate) fn print_report(report: &ScanReport, threshold: f64) {
         figures.n_clusters,
         if report.trained { " (model trained on this registry)" } else { "" }
     );
-    let stages: Vec<String> = report.timings.iter().map(|(stage, s)| format!("{stage} {s:.2}s")).collect();
+    let rules: Vec<String> = report
+        .n_pairs_by_rule
+        .iter()
+        .map(|(rule, n)| format!("{rule} {n}"))
+        .collect();
+    println!("pairs by blocking rule: {}", rules.join(", "));
+    let stages: Vec<String> = report
+        .timings
+        .iter()
+        .map(|(stage, s)| format!("{stage} {s:.2}s"))
+        .collect();
     println!("stages: {}", stages.join(", "));
 }

@@ -49,7 +49,10 @@ impl UnionFind {
 
 /// Connected components of the pairs at or above `threshold`.
 pub fn cluster(predictions: &[PairwisePrediction], threshold: f64) -> Vec<Cluster> {
-    let edges: Vec<&PairwisePrediction> = predictions.iter().filter(|p| p.match_probability >= threshold).collect();
+    let edges: Vec<&PairwisePrediction> = predictions
+        .iter()
+        .filter(|p| p.match_probability >= threshold)
+        .collect();
     let mut dense: HashMap<RecordId, u32> = HashMap::new();
     let mut ids: Vec<RecordId> = Vec::new();
     for edge in &edges {
@@ -60,7 +63,9 @@ pub fn cluster(predictions: &[PairwisePrediction], threshold: f64) -> Vec<Cluste
             });
         }
     }
-    let mut union_find = UnionFind { parent: (0..ids.len() as u32).collect() };
+    let mut union_find = UnionFind {
+        parent: (0..ids.len() as u32).collect(),
+    };
     for edge in &edges {
         union_find.union(dense[&edge.pair.record_id_l], dense[&edge.pair.record_id_r]);
     }
@@ -69,20 +74,30 @@ pub fn cluster(predictions: &[PairwisePrediction], threshold: f64) -> Vec<Cluste
         let root = union_find.find(i as u32);
         components
             .entry(root)
-            .or_insert_with(|| Cluster { cluster_id: 0, record_ids: Vec::new(), max_match_probability: 0.0 })
+            .or_insert_with(|| Cluster {
+                cluster_id: 0,
+                record_ids: Vec::new(),
+                max_match_probability: 0.0,
+            })
             .record_ids
             .push(*id);
     }
     for edge in &edges {
         let root = union_find.find(dense[&edge.pair.record_id_l]);
-        let cluster = components.get_mut(&root).expect("every edge's records are in a component");
+        let cluster = components
+            .get_mut(&root)
+            .expect("every edge's records are in a component");
         cluster.max_match_probability = cluster.max_match_probability.max(edge.match_probability);
     }
     let mut clusters: Vec<Cluster> = components.into_values().collect();
     for cluster in &mut clusters {
         cluster.record_ids.sort_unstable();
     }
-    clusters.sort_by(|a, b| b.max_match_probability.total_cmp(&a.max_match_probability).then(a.record_ids[0].cmp(&b.record_ids[0])));
+    clusters.sort_by(|a, b| {
+        b.max_match_probability
+            .total_cmp(&a.max_match_probability)
+            .then(a.record_ids[0].cmp(&b.record_ids[0]))
+    });
     for (i, cluster) in clusters.iter_mut().enumerate() {
         cluster.cluster_id = i as u32 + 1;
     }
@@ -99,7 +114,10 @@ mod tests {
     fn prediction(a: u32, b: u32, p: f64) -> PairwisePrediction {
         PairwisePrediction {
             pair: CandidatePair::new(RecordId(a), RecordId(b), 1),
-            vector: ComparisonVector { gamma: [ComparisonVectorValue::NULL; N_COMPARISONS], term_frequency: [0.0; N_COMPARISONS] },
+            vector: ComparisonVector {
+                gamma: [ComparisonVectorValue::NULL; N_COMPARISONS],
+                term_frequency: [0.0; N_COMPARISONS],
+            },
             match_weight: 0.0,
             match_probability: p,
         }
@@ -107,7 +125,12 @@ mod tests {
 
     #[test]
     fn components_best_first() {
-        let pairs = [prediction(1, 2, 0.95), prediction(2, 3, 0.99), prediction(7, 8, 0.999), prediction(4, 5, 0.5)];
+        let pairs = [
+            prediction(1, 2, 0.95),
+            prediction(2, 3, 0.99),
+            prediction(7, 8, 0.999),
+            prediction(4, 5, 0.5),
+        ];
         let clusters = cluster(&pairs, 0.9);
         assert_eq!(clusters.len(), 2);
         assert_eq!(clusters[0].record_ids, vec![RecordId(7), RecordId(8)]);

@@ -11,7 +11,7 @@ use crate::record::normalize::{fold, normalize_name, NameToken, NormalizedName};
 use crate::record::{Country, Date, Nif, PatientRecord, RecordId, Sex};
 
 /// Number of comparisons.
-pub const N_COMPARISONS: usize = 7;
+pub const N_COMPARISONS: usize = 8;
 
 const fn level(gamma: i8, label: &'static str, m: f64, u: f64) -> ComparisonLevel {
     ComparisonLevel {
@@ -50,13 +50,16 @@ pub mod index {
     pub const SEX: usize = 5;
     /// Generational suffix.
     pub const SUFFIX: usize = 6;
+    /// Newborn placeholder name against a real name.
+    pub const NEWBORN: usize = 7;
 }
 
 /// Every comparison, in vector order.
 pub static COMPARISONS: [Comparison; N_COMPARISONS] = [
     Comparison {
         name: "full_name",
-        description: "all name tokens, aligned whatever their order (particles ignored, spelling variants and initials accepted)",
+        description:
+            "all name tokens, aligned whatever their order (particles ignored, spelling variants and initials accepted)",
         levels: &[
             tf(level(6, "exact", 0.45, 2e-6)),
             tf(level(5, "same tokens, spelling variants", 0.12, 1e-6)),
@@ -119,7 +122,15 @@ pub static COMPARISONS: [Comparison; N_COMPARISONS] = [
     Comparison {
         name: "suffix",
         description: "generational suffix (Júnior, Filho, Neto, Sobrinho), when either name has one",
-        levels: &[level(1, "same suffix", 0.8, 0.1), level(0, "different or only one", 0.2, 0.9)],
+        levels: &[
+            level(1, "same suffix", 0.8, 0.1),
+            level(0, "different or only one", 0.2, 0.9),
+        ],
+    },
+    Comparison {
+        name: "newborn",
+        description: "a newborn's placeholder name (\"RN de <mother>\") against the other name: the mother's surnames are usually the child's",
+        levels: &[level(1, "a surname of the mother in the name", 0.85, 0.12), level(0, "no name in common", 0.15, 0.88)],
     },
 ];
 
@@ -130,6 +141,9 @@ pub struct ComparableRecord {
     pub id: RecordId,
     /// Normalised name.
     pub name: NormalizedName,
+    /// The name's token keys (initials left out), sorted and joined: the same for the same
+    /// name in any order.
+    pub full_name_key: String,
     /// Valid birth date.
     pub birth_date: Option<Date>,
     /// Sex.
@@ -138,6 +152,8 @@ pub struct ComparableRecord {
     pub nif: Option<Nif>,
     /// Country of birth (Portugal when a Portuguese birthplace is given).
     pub birth_country: Option<Country>,
+    /// Nationality.
+    pub nationality: Option<Country>,
     /// Folded distrito of birth.
     pub birth_district: Option<String>,
     /// Folded concelho of birth.
@@ -160,13 +176,24 @@ impl ComparableRecord {
             .valid()
             .copied()
             .or_else(|| (birth_municipality.is_some() || birth_district.is_some()).then_some(Country::PORTUGAL));
+        let name = normalize_name(&record.full_name);
+        let mut keys: Vec<&str> = name
+            .tokens
+            .iter()
+            .filter(|t| !t.initial)
+            .map(|t| t.key.as_str())
+            .collect();
+        keys.sort_unstable();
+        let full_name_key = keys.join(" ");
         ComparableRecord {
             id: record.id,
-            name: normalize_name(&record.full_name),
+            full_name_key,
+            name,
             birth_date: record.birth_date.valid().copied(),
             sex: record.sex.valid().copied(),
             nif: record.nif.valid().copied(),
             birth_country,
+            nationality: record.nationality.valid().copied(),
             birth_district,
             birth_municipality,
             birth_parish: folded(&record.birth_parish),
@@ -179,7 +206,13 @@ pub fn compare(a: &ComparableRecord, b: &ComparableRecord, tf: &TermFrequencies)
     let mut term_frequency = [0.0; N_COMPARISONS];
     let alignment = align(&a.name, &b.name);
     let (full_name, full_name_tf) = compare_full_name(a, b, &alignment, tf);
-    let (given_name, given_name_tf) = compare_given_name(a, b, &alignment, tf);
+    // When one whole name lies within the other, the first names' agreement is part of that
+    // evidence already: counting it again would make common names look certain.
+    let (given_name, given_name_tf) = if full_name.0 >= 4 {
+        (ComparisonVectorValue::NULL, 0.0)
+    } else {
+        compare_given_name(a, b, &alignment, tf)
+    };
     let (birth_date, birth_date_tf) = compare_birth_date(a.birth_date, b.birth_date, tf);
     let (birthplace, birthplace_tf) = compare_birthplace(a, b, tf);
     term_frequency[index::FULL_NAME] = full_name_tf;
@@ -194,6 +227,7 @@ pub fn compare(a: &ComparableRecord, b: &ComparableRecord, tf: &TermFrequencies)
         compare_nif(a.nif, b.nif),
         compare_sex(a.sex, b.sex),
         compare_suffix(&a.name, &b.name),
+        compare_newborn(a, b),
     ];
     ComparisonVector { gamma, term_frequency }
 }
@@ -225,21 +259,53 @@ struct Alignment {
 fn token_similarity(a: &NameToken, b: &NameToken) -> f64 {
     if a.initial || b.initial {
         // An initial matches a token with the same first letter, and nothing else.
-        return if a.text.as_bytes().first() == b.text.as_bytes().first() { 0.89 } else { 0.0 };
+        return if a.text.as_bytes().first() == b.text.as_bytes().first() {
+            0.89
+        } else {
+            0.0
+        };
     }
     if a.text == b.text {
         1.0
     } else if a.key == b.key {
         0.97
     } else {
-        jaro_winkler(&a.text, &b.text)
+        let similarity = jaro_winkler(&a.text, &b.text);
+        if similarity < TOKEN_MATCH && one_typo_apart(&a.text, &b.text) {
+            TYPO_SIMILARITY
+        } else {
+            similarity
+        }
     }
+}
+
+/// Similarity given to two tokens one typo apart that Jaro–Winkler scores low (`aan`/`ana`,
+/// `fhen`/`chen`).
+const TYPO_SIMILARITY: f64 = 0.9;
+
+/// One insertion, deletion, substitution or adjacent transposition apart, for tokens of three
+/// letters or more (shorter ones are too easily one edit apart).
+fn one_typo_apart(a: &str, b: &str) -> bool {
+    let (la, lb) = (a.len(), b.len());
+    if la < 3 || lb < 3 || la.abs_diff(lb) > 1 {
+        return false;
+    }
+    // A cheap filter before the edit distance: one typo leaves the first or the last letter.
+    let (ab, bb) = (a.as_bytes(), b.as_bytes());
+    if ab[0] != bb[0] && ab[la - 1] != bb[lb - 1] {
+        return false;
+    }
+    damerau_levenshtein(a, b) == 1
 }
 
 /// Greedy best-first alignment of the tokens of two names.
 fn align(a: &NormalizedName, b: &NormalizedName) -> Alignment {
     let (n_l, n_r) = (a.tokens.len().min(MAX_TOKENS), b.tokens.len().min(MAX_TOKENS));
-    let mut alignment = Alignment { n_l, n_r, ..Alignment::default() };
+    let mut alignment = Alignment {
+        n_l,
+        n_r,
+        ..Alignment::default()
+    };
     let mut candidates: Vec<(f64, u8, u8)> = Vec::with_capacity(n_l * n_r);
     for (i, ta) in a.tokens[..n_l].iter().enumerate() {
         for (j, tb) in b.tokens[..n_r].iter().enumerate() {
@@ -250,7 +316,10 @@ fn align(a: &NormalizedName, b: &NormalizedName) -> Alignment {
         }
     }
     // Best first; ties by position so the alignment is the same whichever side is left.
-    candidates.sort_unstable_by(|x, y| y.0.total_cmp(&x.0).then((x.1.min(x.2), x.1, x.2).cmp(&(y.1.min(y.2), y.1, y.2))));
+    candidates.sort_unstable_by(|x, y| {
+        y.0.total_cmp(&x.0)
+            .then((x.1.min(x.2), x.1, x.2).cmp(&(y.1.min(y.2), y.1, y.2)))
+    });
     for (similarity, i, j) in candidates {
         let (bit_i, bit_j) = (1u32 << i, 1u32 << j);
         if alignment.matched_l & bit_i == 0 && alignment.matched_r & bit_j == 0 {
@@ -266,7 +335,12 @@ fn align(a: &NormalizedName, b: &NormalizedName) -> Alignment {
     alignment
 }
 
-fn compare_full_name(a: &ComparableRecord, b: &ComparableRecord, alignment: &Alignment, tf: &TermFrequencies) -> (ComparisonVectorValue, f64) {
+fn compare_full_name(
+    a: &ComparableRecord,
+    b: &ComparableRecord,
+    alignment: &Alignment,
+    tf: &TermFrequencies,
+) -> (ComparisonVectorValue, f64) {
     if a.name.placeholder || b.name.placeholder || alignment.n_l == 0 || alignment.n_r == 0 {
         return (ComparisonVectorValue::NULL, 0.0);
     }
@@ -289,8 +363,16 @@ fn compare_full_name(a: &ComparableRecord, b: &ComparableRecord, alignment: &Ali
     if gamma.0 < 4 {
         return (gamma, 0.0);
     }
-    // The share of records that would agree this way by chance: the product of the aligned
-    // tokens' frequencies (the rarer spelling of each aligned pair counts).
+    // The share of records that would agree this way by chance. For the whole name, how
+    // common the name itself is (token frequencies multiplied would treat "Ram" and "Limbu" as
+    // independent, which within a community they are not); for a name contained in the other,
+    // at least how common the shorter name is, and at least the product of its tokens'
+    // frequencies (the commoner spelling of each aligned pair counts).
+    let name_frequency = |record: &ComparableRecord| tf.frequency(TermKind::FullName, &record.full_name_key);
+    if gamma.0 >= 5 {
+        return (gamma, name_frequency(a).max(name_frequency(b)));
+    }
+    let shorter = if n_l <= n_r { a } else { b };
     let mut frequency = 1.0;
     for i in 0..n_l {
         if alignment.matched_l & (1 << i) != 0 {
@@ -298,14 +380,21 @@ fn compare_full_name(a: &ComparableRecord, b: &ComparableRecord, alignment: &Ali
             frequency *= if ta.initial || tb.initial {
                 0.1
             } else {
-                tf.frequency(TermKind::NameToken, &ta.key).min(tf.frequency(TermKind::NameToken, &tb.key))
+                tf.frequency(TermKind::NameToken, &ta.key)
+                    .max(tf.frequency(TermKind::NameToken, &tb.key))
             };
         }
     }
+    let frequency = frequency.max(name_frequency(shorter));
     (gamma, frequency)
 }
 
-fn compare_given_name(a: &ComparableRecord, b: &ComparableRecord, alignment: &Alignment, tf: &TermFrequencies) -> (ComparisonVectorValue, f64) {
+fn compare_given_name(
+    a: &ComparableRecord,
+    b: &ComparableRecord,
+    alignment: &Alignment,
+    tf: &TermFrequencies,
+) -> (ComparisonVectorValue, f64) {
     let (Some(first_a), Some(first_b)) = (a.name.tokens.first(), b.name.tokens.first()) else {
         return (ComparisonVectorValue::NULL, 0.0);
     };
@@ -313,15 +402,26 @@ fn compare_given_name(a: &ComparableRecord, b: &ComparableRecord, alignment: &Al
         return (ComparisonVectorValue::NULL, 0.0);
     }
     if first_a.initial && first_b.initial {
-        return if first_a.text == first_b.text { (G(2), 0.0) } else { (G(0), 0.0) };
+        return if first_a.text == first_b.text {
+            (G(2), 0.0)
+        } else {
+            (G(0), 0.0)
+        };
     }
     if first_a.initial || first_b.initial {
-        return if token_similarity(first_a, first_b) >= TOKEN_MATCH { (G(2), 0.0) } else { (G(0), 0.0) };
+        return if token_similarity(first_a, first_b) >= TOKEN_MATCH {
+            (G(2), 0.0)
+        } else {
+            (G(0), 0.0)
+        };
     }
     if first_a.text == first_b.text {
         return (G(4), tf.frequency(TermKind::GivenName, &first_a.key));
     }
-    if first_a.key == first_b.key || jaro_winkler(&first_a.text, &first_b.text) >= 0.9 {
+    if first_a.key == first_b.key
+        || jaro_winkler(&first_a.text, &first_b.text) >= 0.9
+        || one_typo_apart(&first_a.text, &first_b.text)
+    {
         return (G(3), 0.0);
     }
     // Reordered or compound names: the first given name of one side is elsewhere in the other
@@ -357,7 +457,11 @@ fn compare_birth_date(a: Option<Date>, b: Option<Date>, tf: &TermFrequencies) ->
     (gamma, 0.0)
 }
 
-fn compare_birthplace(a: &ComparableRecord, b: &ComparableRecord, tf: &TermFrequencies) -> (ComparisonVectorValue, f64) {
+fn compare_birthplace(
+    a: &ComparableRecord,
+    b: &ComparableRecord,
+    tf: &TermFrequencies,
+) -> (ComparisonVectorValue, f64) {
     if let (Some(ma), Some(mb)) = (&a.birth_municipality, &b.birth_municipality) {
         let districts_agree = match (&a.birth_district, &b.birth_district) {
             (Some(da), Some(db)) => da == db,
@@ -403,6 +507,38 @@ fn compare_sex(a: Option<Sex>, b: Option<Sex>) -> ComparisonVectorValue {
     }
 }
 
+/// Words of a placeholder name that are not the mother's name.
+const PLACEHOLDER_WORDS: [&str; 6] = ["rn", "recem", "nascido", "nascida", "recemnascido", "filho"];
+
+fn compare_newborn(a: &ComparableRecord, b: &ComparableRecord) -> ComparisonVectorValue {
+    let (placeholder, other) = match (a.name.placeholder, b.name.placeholder) {
+        (true, false) => (a, b),
+        (false, true) => (b, a),
+        _ => return ComparisonVectorValue::NULL,
+    };
+    // The mother's given name is rarely the child's: her surnames (all but her first word) are.
+    let mother: Vec<&NameToken> = placeholder
+        .name
+        .tokens
+        .iter()
+        .filter(|t| !PLACEHOLDER_WORDS.contains(&t.text.as_str()))
+        .skip(1)
+        .collect();
+    let shared = mother.iter().any(|m| {
+        other
+            .name
+            .tokens
+            .iter()
+            .skip(1)
+            .any(|t| !t.initial && token_similarity(m, t) >= TOKEN_MATCH)
+    });
+    if shared {
+        G(1)
+    } else {
+        G(0)
+    }
+}
+
 fn compare_suffix(a: &NormalizedName, b: &NormalizedName) -> ComparisonVectorValue {
     if a.placeholder || b.placeholder {
         return ComparisonVectorValue::NULL;
@@ -434,8 +570,16 @@ mod tests {
         let tf = TermFrequencies::default();
         let ab = compare(a, b, &tf).gamma[comparison];
         let ba = compare(b, a, &tf).gamma[comparison];
-        assert_eq!(ab, ba, "{} not symmetric for {a:?} / {b:?}", COMPARISONS[comparison].name);
-        assert_eq!(ab.0, expected, "{}: {:?} / {:?}", COMPARISONS[comparison].name, a.name, b.name);
+        assert_eq!(
+            ab, ba,
+            "{} not symmetric for {a:?} / {b:?}",
+            COMPARISONS[comparison].name
+        );
+        assert_eq!(
+            ab.0, expected,
+            "{}: {:?} / {:?}",
+            COMPARISONS[comparison].name, a.name, b.name
+        );
     }
 
     macro_rules! name_level {
@@ -447,20 +591,24 @@ mod tests {
 
     #[test]
     fn name_levels() {
-        name_level!("Maria da Conceição", "MARIA CONCEICAO", 6, 4);
-        name_level!("João Pedro Silva Santos", "Santos, João Pedro", 4, 4);
-        name_level!("João Pedro Silva Santos", "Santos, João Pedro Silva", 6, 4);
-        name_level!("Luiz Souza", "Luís Sousa", 5, 3);
-        name_level!("Ana Sofia Pereira Lopes", "Ana Sofia Pereira Lopes Martins", 4, 4);
-        name_level!("Ana Sofia Pereira Lopes", "Ana Lopes", 4, 4);
-        name_level!("Ana Sofia Pereira Lopes", "Ana S. Pereira Lopes", 5, 4);
+        name_level!("Maria da Conceição", "MARIA CONCEICAO", 6, -1);
+        name_level!("João Pedro Silva Santos", "Santos, João Pedro", 4, -1);
+        name_level!("João Pedro Silva Santos", "Santos, João Pedro Silva", 6, -1);
+        name_level!("Luiz Souza", "Luís Sousa", 5, -1);
+        name_level!("Ana Sofia Pereira Lopes", "Ana Sofia Pereira Lopes Martins", 4, -1);
+        name_level!("Ana Sofia Pereira Lopes", "Ana Lopes", 4, -1);
+        name_level!("Ana Sofia Pereira Lopes", "Ana S. Pereira Lopes", 5, -1);
+        name_level!("AAN QUEIROGA NEVES", "Ana Costa Neves", 3, 3);
         name_level!("Ana Sofia Pereira Lopes", "Rita Sofia Pereira Lopes", 3, 0);
         name_level!("Ana Costa Pereira", "Inês Costa Pereira", 3, 0);
-        name_level!("Zhang Wei", "Wei Zhang", 6, 1);
+        name_level!("Zhang Wei", "Wei Zhang", 6, -1);
+        name_level!("Lama Hari Bahadur", "Hari Bahadur Lama Gurung", 4, -1);
+        name_level!("Hari Bahadur Lama", "Lama Bahadur Rai", 3, 0);
         name_level!("Manuel Silva", "Manuel Costa", 1, 4);
         name_level!("Manuel Silva", "Rui Costa", 0, 0);
-        name_level!("M. Silva", "Manuel Silva", 5, 2);
-        name_level!("Joana Silva", "Joanna Silva", 5, 3);
+        name_level!("M. Silva", "Manuel Silva", 5, -1);
+        name_level!("M. Silva Costa", "Manuel Pedro Silva", 3, 2);
+        name_level!("Joana Silva", "Joanna Silva", 5, -1);
         name_level!("RN de Maria Silva", "Tiago Silva", -1, -1);
     }
 
@@ -489,7 +637,12 @@ mod tests {
         let nif = |text: &'static str| with(&move |r| r.nif = Value::Valid(text.parse().unwrap()));
         check(index::NIF, &nif("123456789"), &nif("123456789"), 2);
         check(index::NIF, &nif("123456789"), &nif("234567899"), 0);
-        check(index::NIF, &nif("123456789"), &with(&|r| r.nif = Value::Invalid("123456788".into())), -1);
+        check(
+            index::NIF,
+            &nif("123456789"),
+            &with(&|r| r.nif = Value::Invalid("123456788".into())),
+            -1,
+        );
         let place = |d: &'static str, m: &'static str, p: &'static str| {
             with(&move |r| {
                 r.birth_district = Some(d.into());
@@ -497,16 +650,65 @@ mod tests {
                 r.birth_parish = (!p.is_empty()).then(|| p.to_string());
             })
         };
-        check(index::BIRTHPLACE, &place("Braga", "Barcelos", "Tamel"), &place("BRAGA", "barcelos", "Tamel"), 4);
-        check(index::BIRTHPLACE, &place("Braga", "Barcelos", "Tamel"), &place("Braga", "Barcelos", ""), 3);
-        check(index::BIRTHPLACE, &place("Braga", "Barcelos", ""), &place("Braga", "Guimarães", ""), 2);
-        check(index::BIRTHPLACE, &place("Braga", "Barcelos", ""), &place("Faro", "Lagoa", ""), 0);
+        check(
+            index::BIRTHPLACE,
+            &place("Braga", "Barcelos", "Tamel"),
+            &place("BRAGA", "barcelos", "Tamel"),
+            4,
+        );
+        check(
+            index::BIRTHPLACE,
+            &place("Braga", "Barcelos", "Tamel"),
+            &place("Braga", "Barcelos", ""),
+            3,
+        );
+        check(
+            index::BIRTHPLACE,
+            &place("Braga", "Barcelos", ""),
+            &place("Braga", "Guimarães", ""),
+            2,
+        );
+        check(
+            index::BIRTHPLACE,
+            &place("Braga", "Barcelos", ""),
+            &place("Faro", "Lagoa", ""),
+            0,
+        );
         let country = |c: &'static str| with(&move |r| r.birth_country = Value::Valid(Country::parse(c).unwrap()));
         check(index::BIRTHPLACE, &country("PT"), &place("Faro", "Lagoa", ""), 1);
         check(index::BIRTHPLACE, &country("PT"), &record("Ana"), -1);
-        check(index::SUFFIX, &record("José Silva Costa Júnior"), &record("José Silva Costa"), 0);
-        check(index::SUFFIX, &record("José Silva Costa Júnior"), &record("José Silva Costa Jr"), 1);
+        check(
+            index::SUFFIX,
+            &record("José Silva Costa Júnior"),
+            &record("José Silva Costa"),
+            0,
+        );
+        check(
+            index::SUFFIX,
+            &record("José Silva Costa Júnior"),
+            &record("José Silva Costa Jr"),
+            1,
+        );
         check(index::SUFFIX, &record("José Silva Costa"), &record("José Silva"), -1);
+        check(
+            index::NEWBORN,
+            &record("RN de Ana Maria Gomes"),
+            &record("Francisco Gomes Valente"),
+            1,
+        );
+        check(
+            index::NEWBORN,
+            &record("Recém-Nascido de Ana Maria Gomes"),
+            &record("Francisco Gomes Valente"),
+            1,
+        );
+        check(
+            index::NEWBORN,
+            &record("RN de Ana Maria Gomes"),
+            &record("Ana Costa"),
+            0,
+        );
+        check(index::NEWBORN, &record("Ana Maria Gomes"), &record("Ana Costa"), -1);
     }
 
     #[test]

@@ -19,11 +19,18 @@ pub enum TermKind {
     BirthDate,
     /// A birth concelho (folded name).
     Municipality,
+    /// A whole name: its tokens' phonetic keys, sorted.
+    FullName,
 }
 
 impl TermKind {
     /// All kinds.
-    pub const ALL: [TermKind; 4] = [TermKind::NameToken, TermKind::GivenName, TermKind::BirthDate, TermKind::Municipality];
+    pub const ALL: [TermKind; 4] = [
+        TermKind::NameToken,
+        TermKind::GivenName,
+        TermKind::BirthDate,
+        TermKind::Municipality,
+    ];
 
     /// Stored name.
     pub fn as_str(self) -> &'static str {
@@ -32,6 +39,7 @@ impl TermKind {
             TermKind::GivenName => "given_name",
             TermKind::BirthDate => "birth_date",
             TermKind::Municipality => "municipality",
+            TermKind::FullName => "full_name",
         }
     }
 
@@ -46,7 +54,7 @@ impl TermKind {
 pub struct TermFrequencies {
     n_records: u64,
     /// One map per [`TermKind`], in `TermKind::ALL` order.
-    counts: [HashMap<String, u32>; 4],
+    counts: [HashMap<String, u32>; 5],
 }
 
 impl TermFrequencies {
@@ -62,7 +70,12 @@ impl TermFrequencies {
                     tf.add(TermKind::NameToken, &token.key, 1);
                 }
             }
-            if let Some(first) = record.name.tokens.first().filter(|t| !t.initial && !record.name.placeholder) {
+            if let Some(first) = record
+                .name
+                .tokens
+                .first()
+                .filter(|t| !t.initial && !record.name.placeholder)
+            {
                 tf.add(TermKind::GivenName, &first.key, 1);
             }
             if let Some(date) = record.birth_date {
@@ -71,13 +84,19 @@ impl TermFrequencies {
             if let Some(municipality) = &record.birth_municipality {
                 tf.add(TermKind::Municipality, municipality, 1);
             }
+            if !record.name.placeholder && !record.full_name_key.is_empty() {
+                tf.add(TermKind::FullName, &record.full_name_key, 1);
+            }
         }
         tf
     }
 
     /// Rebuilds from saved counts.
     pub fn from_counts(n_records: u64, counts: impl IntoIterator<Item = (TermKind, String, u32)>) -> TermFrequencies {
-        let mut tf = TermFrequencies { n_records, ..TermFrequencies::default() };
+        let mut tf = TermFrequencies {
+            n_records,
+            ..TermFrequencies::default()
+        };
         for (kind, term, n) in counts {
             tf.counts[kind as usize].insert(term, n);
         }
@@ -112,7 +131,11 @@ impl TermFrequencies {
     pub fn counts(&self) -> Vec<(TermKind, &str, u32)> {
         let mut counts: Vec<_> = TermKind::ALL
             .into_iter()
-            .flat_map(|kind| self.counts[kind as usize].iter().map(move |(term, n)| (kind, term.as_str(), *n)))
+            .flat_map(|kind| {
+                self.counts[kind as usize]
+                    .iter()
+                    .map(move |(term, n)| (kind, term.as_str(), *n))
+            })
             .collect();
         counts.sort_unstable();
         counts

@@ -57,6 +57,23 @@ pub struct Evaluation {
     pub worst_false_positives: Vec<EvaluatedPair>,
     /// Lowest-scoring false negatives.
     pub worst_false_negatives: Vec<EvaluatedPair>,
+    /// Every false positive and false negative at the threshold.
+    pub errors: Vec<ErrorPair>,
+}
+
+/// A pair the scan got wrong.
+#[derive(Clone, Debug)]
+pub struct ErrorPair {
+    /// Left NNU.
+    pub sns_number_l: Nnu,
+    /// Right NNU.
+    pub sns_number_r: Nnu,
+    /// True: a false positive; false: a false negative.
+    pub false_positive: bool,
+    /// Found by the blocking.
+    pub in_candidates: bool,
+    /// The saved probability (0 when not saved).
+    pub match_probability: f64,
 }
 
 impl Evaluation {
@@ -96,16 +113,28 @@ fn f1(precision: f64, recall: f64) -> f64 {
 
 /// Reads `sns_number → cluster_id` from a ground-truth CSV.
 pub fn read_truth(path: &Path) -> Result<HashMap<Nnu, String>> {
-    let bad = |reason: String| Error::User(UserError::BadFile { path: path.to_path_buf(), reason });
+    let bad = |reason: String| {
+        Error::User(UserError::BadFile {
+            path: path.to_path_buf(),
+            reason,
+        })
+    };
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .from_path(path)
         .map_err(|e| bad(format!("cannot read: {e}")))?;
-    let header = reader.headers().map_err(|e| bad(format!("cannot read the header: {e}")))?.clone();
-    let nnu_column = header.iter().position(|h| Column::from_header(h) == Some(Column::SnsNumber));
+    let header = reader
+        .headers()
+        .map_err(|e| bad(format!("cannot read the header: {e}")))?
+        .clone();
+    let nnu_column = header
+        .iter()
+        .position(|h| Column::from_header(h) == Some(Column::SnsNumber));
     let cluster_column = header.iter().position(|h| h.trim() == "cluster_id");
     let (Some(nnu_column), Some(cluster_column)) = (nnu_column, cluster_column) else {
-        return Err(bad("the file needs sns_number and cluster_id columns (ground truth, as `unico generate` writes)".into()));
+        return Err(bad(
+            "the file needs sns_number and cluster_id columns (ground truth, as `unico generate` writes)".into(),
+        ));
     };
     let mut truth = HashMap::new();
     for row in reader.records() {
@@ -118,7 +147,14 @@ pub fn read_truth(path: &Path) -> Result<HashMap<Nnu, String>> {
 }
 
 /// Evaluates the latest scan against a ground-truth file.
-pub fn evaluate(store: &Store, data_dir: &DataDir, settings: &Settings, truth_path: &Path, threshold: Option<f64>, n_examples: usize) -> Result<Evaluation> {
+pub fn evaluate(
+    store: &Store,
+    data_dir: &DataDir,
+    settings: &Settings,
+    truth_path: &Path,
+    threshold: Option<f64>,
+    n_examples: usize,
+) -> Result<Evaluation> {
     let scan = store
         .latest_scan()?
         .ok_or_else(|| UserError::NotReady("no scan yet: run `unico scan` before `unico evaluate`".into()))?;
@@ -144,14 +180,15 @@ pub fn evaluate(store: &Store, data_dir: &DataDir, settings: &Settings, truth_pa
             }
         }
     }
-    let same_person = |l: RecordId, r: RecordId| matches!((cluster_of.get(&l), cluster_of.get(&r)), (Some(a), Some(b)) if a == b);
+    let same_person =
+        |l: RecordId, r: RecordId| matches!((cluster_of.get(&l), cluster_of.get(&r)), (Some(a), Some(b)) if a == b);
 
     let candidates = candidate_pairs(data_dir, &records, settings)?;
-    let mut by_rule = [0u64; 6];
-    let mut in_candidates: HashSet<(RecordId, RecordId)> = HashSet::new();
+    let mut by_rule = [0u64; BlockingRule::ALL.len()];
+    let mut n_true_in_candidates = 0u64;
     for pair in &candidates.pairs {
         if same_person(pair.record_id_l, pair.record_id_r) {
-            in_candidates.insert((pair.record_id_l, pair.record_id_r));
+            n_true_in_candidates += 1;
             for (i, count) in by_rule.iter_mut().enumerate() {
                 if pair.rules & (1 << i) != 0 {
                     *count += 1;
@@ -161,12 +198,19 @@ pub fn evaluate(store: &Store, data_dir: &DataDir, settings: &Settings, truth_pa
     }
 
     let saved = store.saved_pairs(0.0)?;
-    let mut scored: Vec<(f64, bool)> = saved.iter().map(|p| (p.match_probability, same_person(p.record_id_l, p.record_id_r))).collect();
+    let mut scored: Vec<(f64, bool)> = saved
+        .iter()
+        .map(|p| (p.match_probability, same_person(p.record_id_l, p.record_id_r)))
+        .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0));
     let n_true = true_pairs.len() as u64;
     let (mut tp, mut fp, mut best) = (0u64, 0u64, (0.0, 1.0));
     for (i, (probability, is_true)) in scored.iter().enumerate() {
-        if *is_true { tp += 1 } else { fp += 1 }
+        if *is_true {
+            tp += 1
+        } else {
+            fp += 1
+        }
         let next_differs = scored.get(i + 1).is_none_or(|next| next.0 < *probability);
         if next_differs {
             let score = f1(ratio(tp, tp + fp), ratio(tp, n_true));
@@ -178,36 +222,81 @@ pub fn evaluate(store: &Store, data_dir: &DataDir, settings: &Settings, truth_pa
     let true_positives = scored.iter().filter(|(p, t)| *t && *p >= threshold).count() as u64;
     let false_positives = scored.iter().filter(|(p, t)| !*t && *p >= threshold).count() as u64;
 
+    // Candidate pairs are sorted by (left, right).
+    let is_candidate = |l: RecordId, r: RecordId| {
+        candidates
+            .pairs
+            .binary_search_by(|p| (p.record_id_l, p.record_id_r).cmp(&(l, r)))
+            .is_ok()
+    };
+    let mut nnu_of: HashMap<RecordId, Nnu> = HashMap::with_capacity(ids_by_nnu.len());
+    for (nnu, id) in &ids_by_nnu {
+        nnu_of.insert(*id, *nnu);
+    }
     let tf = store.term_frequencies()?;
     let table = RecordTable::new(&records);
     let explain = |l: RecordId, r: RecordId| -> Option<EvaluatedPair> {
         let (a, b): (&ComparableRecord, &ComparableRecord) = (table.get(l)?, table.get(r)?);
         let waterfall = scan.model.waterfall(&compare(a, b, &tf));
-        let nnu = |id: RecordId| ids_by_nnu.iter().find(|(_, v)| **v == id).map(|(k, _)| *k);
-        Some(EvaluatedPair { sns_number_l: nnu(l)?, sns_number_r: nnu(r)?, in_candidates: in_candidates.contains(&(l, r)), waterfall })
+        Some(EvaluatedPair {
+            sns_number_l: *nnu_of.get(&l)?,
+            sns_number_r: *nnu_of.get(&r)?,
+            in_candidates: is_candidate(l, r),
+            waterfall,
+        })
     };
-    let mut false_positive_pairs: Vec<_> = saved.iter().filter(|p| p.match_probability >= threshold && !same_person(p.record_id_l, p.record_id_r)).collect();
+    let mut false_positive_pairs: Vec<_> = saved
+        .iter()
+        .filter(|p| p.match_probability >= threshold && !same_person(p.record_id_l, p.record_id_r))
+        .collect();
     false_positive_pairs.sort_by(|a, b| b.match_probability.total_cmp(&a.match_probability));
-    let worst_false_positives = false_positive_pairs.iter().take(n_examples).filter_map(|p| explain(p.record_id_l, p.record_id_r)).collect();
-    let probability_of: HashMap<(RecordId, RecordId), f64> = saved.iter().map(|p| ((p.record_id_l, p.record_id_r), p.match_probability)).collect();
+    let worst_false_positives = false_positive_pairs
+        .iter()
+        .take(n_examples)
+        .filter_map(|p| explain(p.record_id_l, p.record_id_r))
+        .collect();
+    let probability_of: HashMap<(RecordId, RecordId), f64> = saved
+        .iter()
+        .map(|p| ((p.record_id_l, p.record_id_r), p.match_probability))
+        .collect();
     let mut missed: Vec<((RecordId, RecordId), f64)> = true_pairs
         .iter()
         .map(|pair| (*pair, probability_of.get(pair).copied().unwrap_or(0.0)))
         .filter(|(_, p)| *p < threshold)
         .collect();
     missed.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
-    let worst_false_negatives = missed.iter().take(n_examples).filter_map(|((l, r), _)| explain(*l, *r)).collect();
+    let error = |l: RecordId, r: RecordId, false_positive: bool, match_probability: f64| ErrorPair {
+        sns_number_l: nnu_of[&l],
+        sns_number_r: nnu_of[&r],
+        false_positive,
+        in_candidates: is_candidate(l, r),
+        match_probability,
+    };
+    let mut errors: Vec<ErrorPair> = false_positive_pairs
+        .iter()
+        .map(|p| error(p.record_id_l, p.record_id_r, true, p.match_probability))
+        .collect();
+    errors.extend(missed.iter().map(|((l, r), p)| error(*l, *r, false, *p)));
+    let worst_false_negatives = missed
+        .iter()
+        .take(n_examples)
+        .filter_map(|((l, r), _)| explain(*l, *r))
+        .collect();
     Ok(Evaluation {
         threshold,
         n_true_pairs: n_true,
-        n_true_pairs_in_candidates: in_candidates.len() as u64,
+        n_true_pairs_in_candidates: n_true_in_candidates,
         n_candidate_pairs: candidates.pairs.len() as u64,
-        n_true_pairs_by_rule: BlockingRule::ALL.iter().map(|r| (r.name(), by_rule[*r as usize])).collect(),
+        n_true_pairs_by_rule: BlockingRule::ALL
+            .iter()
+            .map(|r| (r.name(), by_rule[*r as usize]))
+            .collect(),
         true_positives,
         false_positives,
         false_negatives: n_true - true_positives,
         best_f1: best,
         worst_false_positives,
         worst_false_negatives,
+        errors,
     })
 }

@@ -125,11 +125,6 @@ impl<T> Weighted<T> {
         let i = self.cumulative.partition_point(|&c| c <= x).min(self.items.len() - 1);
         &self.items[i]
     }
-
-    /// The items, in table order.
-    pub(crate) fn items(&self) -> &[T] {
-        &self.items
-    }
 }
 
 impl<T: Copy> Weighted<T> {

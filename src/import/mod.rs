@@ -118,6 +118,8 @@ pub struct ParsedFile {
     pub header: Vec<String>,
     /// Columns the registry does not model (not stored).
     pub unknown_columns: Vec<String>,
+    /// The column of each header field.
+    pub columns: Vec<Option<Column>>,
     /// Data rows read.
     pub n_rows: usize,
     /// The encoding used.
@@ -125,6 +127,28 @@ pub struct ParsedFile {
 }
 
 impl ParsedFile {
+    /// Adds rows the registry refused (their NNU is already registered) to the rejects, with
+    /// their fields as imported under the file's header.
+    pub fn reject_refused(&mut self, refused: &[(u64, Nnu)], reason: &str) {
+        for (line, _) in refused {
+            let Some(row) = self.rows.iter().find(|row| row.line == *line) else {
+                continue;
+            };
+            let texts = crate::store::records::field_texts(&row.record);
+            let fields = self
+                .columns
+                .iter()
+                .map(|column| column.and_then(|c| texts[c as usize].clone()).unwrap_or_default())
+                .collect();
+            self.rejected.push(RejectedRow {
+                line: *line,
+                fields,
+                reason: reason.to_string(),
+            });
+        }
+        self.rejected.sort_by_key(|row| row.line);
+    }
+
     /// Number of flagged values.
     pub fn n_flagged(&self) -> usize {
         self.issues.iter().filter(|i| i.severity == Severity::Flagged).count()
@@ -136,7 +160,11 @@ pub fn read_file(path: &Path, options: &ImportOptions) -> Result<ParsedFile> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
     let (text, encoding) = decode(&bytes, options.encoding).map_err(|reason| bad_file(path, reason))?;
     let format = options.format.unwrap_or_else(|| {
-        let extension = path.extension().and_then(|e| e.to_str()).unwrap_or_default().to_ascii_lowercase();
+        let extension = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or_default()
+            .to_ascii_lowercase();
         if matches!(extension.as_str(), "jsonl" | "ndjson") || text.trim_start().starts_with('{') {
             Format::JsonLines
         } else {
@@ -151,7 +179,10 @@ pub fn read_file(path: &Path, options: &ImportOptions) -> Result<ParsedFile> {
 }
 
 fn bad_file(path: &Path, reason: impl Into<String>) -> Error {
-    Error::User(UserError::BadFile { path: path.to_path_buf(), reason: reason.into() })
+    Error::User(UserError::BadFile {
+        path: path.to_path_buf(),
+        reason: reason.into(),
+    })
 }
 
 fn decode(bytes: &[u8], encoding: Encoding) -> std::result::Result<(String, &'static str), String> {
@@ -159,7 +190,12 @@ fn decode(bytes: &[u8], encoding: Encoding) -> std::result::Result<(String, &'st
     match encoding {
         Encoding::Utf8 => String::from_utf8(without_bom.unwrap_or(bytes).to_vec())
             .map(|t| (t, "UTF-8"))
-            .map_err(|e| format!("not valid UTF-8 at byte {}: try --encoding windows-1252", e.utf8_error().valid_up_to())),
+            .map_err(|e| {
+                format!(
+                    "not valid UTF-8 at byte {}: try --encoding windows-1252",
+                    e.utf8_error().valid_up_to()
+                )
+            }),
         Encoding::Windows1252 => Ok((encoding_rs::WINDOWS_1252.decode(bytes).0.into_owned(), "Windows-1252")),
         Encoding::Auto => match std::str::from_utf8(without_bom.unwrap_or(bytes)) {
             Ok(text) => Ok((text.to_string(), "UTF-8")),
@@ -184,7 +220,12 @@ fn map_header(path: &Path, header: &[String]) -> Result<Vec<Option<Column>>> {
             if let Some(j) = columns[..i].iter().position(|c| c == &Some(*column)) {
                 return Err(bad_file(
                     path,
-                    format!("columns {:?} and {:?} both mean {}: keep one", header[j], header[i], column.name()),
+                    format!(
+                        "columns {:?} and {:?} both mean {}: keep one",
+                        header[j],
+                        header[i],
+                        column.name()
+                    ),
                 ));
             }
         }
@@ -218,7 +259,11 @@ fn detect_delimiter(first_line: &str) -> u8 {
 fn read_csv(path: &Path, text: &str, delimiter: Option<u8>) -> Result<RawRows> {
     let first_line = text.lines().next().unwrap_or_default();
     let delimiter = delimiter.unwrap_or_else(|| detect_delimiter(first_line));
-    let mut reader = csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).has_headers(true).from_reader(text.as_bytes());
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .has_headers(true)
+        .from_reader(text.as_bytes());
     let header: Vec<String> = reader
         .headers()
         .map_err(|e| bad_file(path, format!("cannot read the header line: {e}")))?
@@ -256,7 +301,12 @@ fn read_csv(path: &Path, text: &str, delimiter: Option<u8>) -> Result<RawRows> {
             }
         }
     }
-    Ok(RawRows { header, columns, rows, broken })
+    Ok(RawRows {
+        header,
+        columns,
+        rows,
+        broken,
+    })
 }
 
 fn read_json_lines(path: &Path, text: &str) -> Result<RawRows> {
@@ -298,23 +348,41 @@ fn read_json_lines(path: &Path, text: &str) -> Result<RawRows> {
             (line, fields)
         })
         .collect();
-    Ok(RawRows { header, columns, rows, broken })
+    Ok(RawRows {
+        header,
+        columns,
+        rows,
+        broken,
+    })
 }
 
 /// Outcome of one row's conversion.
+// Consumed right after conversion; boxing the common variant would cost an allocation per row.
+#[allow(clippy::large_enum_variant)]
 enum RowOutcome {
     Record(ImportRow, Vec<ImportIssue>),
     Rejected(ImportIssue),
 }
 
 fn validate(path: &Path, raw: RawRows, encoding: &'static str, today: Date) -> ParsedFile {
-    let RawRows { header, columns, rows, broken } = raw;
-    let unknown_columns: Vec<String> =
-        header.iter().zip(&columns).filter(|(_, c)| c.is_none()).map(|(h, _)| h.clone()).collect();
+    let RawRows {
+        header,
+        columns,
+        rows,
+        broken,
+    } = raw;
+    let unknown_columns: Vec<String> = header
+        .iter()
+        .zip(&columns)
+        .filter(|(_, c)| c.is_none())
+        .map(|(h, _)| h.clone())
+        .collect();
     let position = |column: Column| columns.iter().position(|c| *c == Some(column));
     let positions: Vec<Option<usize>> = Column::ALL.iter().map(|c| position(*c)).collect();
-    let outcomes: Vec<RowOutcome> =
-        rows.par_iter().map(|(line, fields)| convert_row(*line, fields, &positions, today)).collect();
+    let outcomes: Vec<RowOutcome> = rows
+        .par_iter()
+        .map(|(line, fields)| convert_row(*line, fields, &positions, today))
+        .collect();
 
     let n_rows = rows.len() + broken.len();
     let mut issues = Vec::new();
@@ -324,13 +392,24 @@ fn validate(path: &Path, raw: RawRows, encoding: &'static str, today: Date) -> P
     for ((line, fields), outcome) in rows.iter().zip(outcomes) {
         match outcome {
             RowOutcome::Rejected(issue) => {
-                rejected.push(RejectedRow { line: *line, fields: fields.clone(), reason: issue.reason.clone() });
+                rejected.push(RejectedRow {
+                    line: *line,
+                    fields: fields.clone(),
+                    reason: issue.reason.clone(),
+                });
                 issues.push(issue);
             }
             RowOutcome::Record(row, row_issues) => {
                 if let Some(first) = first_line_of.get(&row.record.sns_number) {
-                    let reason = format!("NNU {} is also on line {first}: each record once per file", row.record.sns_number);
-                    rejected.push(RejectedRow { line: *line, fields: fields.clone(), reason: reason.clone() });
+                    let reason = format!(
+                        "NNU {} is also on line {first}: each record once per file",
+                        row.record.sns_number
+                    );
+                    rejected.push(RejectedRow {
+                        line: *line,
+                        fields: fields.clone(),
+                        reason: reason.clone(),
+                    });
                     issues.push(ImportIssue {
                         line: *line,
                         field: "sns_number",
@@ -347,12 +426,32 @@ fn validate(path: &Path, raw: RawRows, encoding: &'static str, today: Date) -> P
         }
     }
     for (line, text, reason) in broken {
-        rejected.push(RejectedRow { line, fields: vec![text.clone()], reason: reason.clone() });
-        issues.push(ImportIssue { line, field: "row", value: text, reason, severity: Severity::Rejected });
+        rejected.push(RejectedRow {
+            line,
+            fields: vec![text.clone()],
+            reason: reason.clone(),
+        });
+        issues.push(ImportIssue {
+            line,
+            field: "row",
+            value: text,
+            reason,
+            severity: Severity::Rejected,
+        });
     }
     issues.sort_by_key(|issue| issue.line);
     rejected.sort_by_key(|row| row.line);
-    ParsedFile { path: path.to_path_buf(), rows: records, issues, rejected, header, unknown_columns, n_rows, encoding }
+    ParsedFile {
+        path: path.to_path_buf(),
+        rows: records,
+        issues,
+        rejected,
+        header,
+        unknown_columns,
+        columns,
+        n_rows,
+        encoding,
+    }
 }
 
 fn convert_row(line: u64, fields: &[String], positions: &[Option<usize>], today: Date) -> RowOutcome {
@@ -375,17 +474,29 @@ fn convert_row(line: u64, fields: &[String], positions: &[Option<usize>], today:
     };
     let full_name = get(Column::FullName);
     if full_name.is_empty() || !full_name.chars().any(char::is_alphabetic) {
-        return reject("full_name", full_name, "no name: a registry record needs the nome completo");
+        return reject(
+            "full_name",
+            full_name,
+            "no name: a registry record needs the nome completo",
+        );
     }
     let mut record = PatientRecord::new(sns_number, collapse_spaces(full_name));
     let mut issues = Vec::new();
     let mut flag = |field: &'static str, value: &str, reason: String| {
-        issues.push(ImportIssue { line, field, value: value.to_string(), reason, severity: Severity::Flagged });
+        issues.push(ImportIssue {
+            line,
+            field,
+            value: value.to_string(),
+            reason,
+            severity: Severity::Flagged,
+        });
     };
 
-    record.sex = parse_value(get(Column::Sex), |t| Sex::parse(t).ok_or_else(|| "not a sex (M or F)".to_string()))
-        .inspect_err(|(v, r)| flag("sex", v, r.clone()))
-        .unwrap_or_else(|(v, _)| Value::Invalid(v));
+    record.sex = parse_value(get(Column::Sex), |t| {
+        Sex::parse(t).ok_or_else(|| "not a sex (M or F)".to_string())
+    })
+    .inspect_err(|(v, r)| flag("sex", v, r.clone()))
+    .unwrap_or_else(|(v, _)| Value::Invalid(v));
     let birth_text = get(Column::BirthDate);
     record.birth_date = parse_value(birth_text, |t| {
         let date = Date::parse(t).map_err(|e| e.to_string())?;
@@ -403,16 +514,24 @@ fn convert_row(line: u64, fields: &[String], positions: &[Option<usize>], today:
             return Err(format!("the death date is in the future (today is {today})"));
         }
         if birth.is_some_and(|b| date < b) {
-            return Err(format!("the death date is before the birth date {}", birth.expect("checked is_some")));
+            return Err(format!(
+                "the death date is before the birth date {}",
+                birth.expect("checked is_some")
+            ));
         }
         Ok(date)
     })
     .inspect_err(|(v, r)| flag("death_date", v, r.clone()))
     .unwrap_or_else(|(v, _)| Value::Invalid(v));
-    for (column, field) in [(Column::Nationality, "nationality"), (Column::BirthCountry, "birth_country")] {
-        let value = parse_value(get(column), |t| Country::parse(t).ok_or_else(|| "unknown country".to_string()))
-            .inspect_err(|(v, r)| flag(field, v, r.clone()))
-            .unwrap_or_else(|(v, _)| Value::Invalid(v));
+    for (column, field) in [
+        (Column::Nationality, "nationality"),
+        (Column::BirthCountry, "birth_country"),
+    ] {
+        let value = parse_value(get(column), |t| {
+            Country::parse(t).ok_or_else(|| "unknown country".to_string())
+        })
+        .inspect_err(|(v, r)| flag(field, v, r.clone()))
+        .unwrap_or_else(|(v, _)| Value::Invalid(v));
         match column {
             Column::Nationality => record.nationality = value,
             _ => record.birth_country = value,
@@ -422,7 +541,8 @@ fn convert_row(line: u64, fields: &[String], positions: &[Option<usize>], today:
         .inspect_err(|(v, r)| flag("nif", v, r.clone()))
         .unwrap_or_else(|(v, _)| Value::Invalid(v));
     record.registration_type = parse_value(get(Column::RegistrationType), |t| {
-        RegistrationType::parse(t).ok_or_else(|| "unknown registration type (atualizado, em_curso, incompleto, historico)".to_string())
+        RegistrationType::parse(t)
+            .ok_or_else(|| "unknown registration type (atualizado, em_curso, incompleto, historico)".to_string())
     })
     .inspect_err(|(v, r)| flag("registration_type", v, r.clone()))
     .unwrap_or_else(|(v, _)| Value::Invalid(v));
@@ -435,11 +555,16 @@ fn convert_row(line: u64, fields: &[String], positions: &[Option<usize>], today:
 }
 
 /// Parses an optional value: `Ok(Missing)` when empty, `Ok(Valid)`, or `Err((text, reason))`.
-fn parse_value<T>(text: &str, parse: impl Fn(&str) -> std::result::Result<T, String>) -> std::result::Result<Value<T>, (String, String)> {
+fn parse_value<T>(
+    text: &str,
+    parse: impl Fn(&str) -> std::result::Result<T, String>,
+) -> std::result::Result<Value<T>, (String, String)> {
     if text.is_empty() {
         return Ok(Value::Missing);
     }
-    parse(text).map(Value::Valid).map_err(|reason| (text.to_string(), reason))
+    parse(text)
+        .map(Value::Valid)
+        .map_err(|reason| (text.to_string(), reason))
 }
 
 fn collapse_spaces(text: &str) -> String {
@@ -452,7 +577,10 @@ pub fn write_rejects(path: &Path, parsed: &ParsedFile) -> Result<()> {
         std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
     }
     let file = std::fs::File::create(path).map_err(|e| Error::io(path, e))?;
-    let mut writer = csv::Writer::from_writer(std::io::BufWriter::new(file));
+    // Flexible: a row that could not be split into fields is written as one field.
+    let mut writer = csv::WriterBuilder::new()
+        .flexible(true)
+        .from_writer(std::io::BufWriter::new(file));
     let io = |e: csv::Error| Error::io(path, std::io::Error::other(e));
     let mut header = vec!["line".to_string(), "reason".to_string()];
     header.extend(parsed.header.iter().cloned());
@@ -462,6 +590,10 @@ pub fn write_rejects(path: &Path, parsed: &ParsedFile) -> Result<()> {
         fields.extend(row.fields.iter().cloned());
         writer.write_record(&fields).map_err(io)?;
     }
-    writer.into_inner().map_err(|e| Error::io(path, e.into_error()))?.flush().map_err(|e| Error::io(path, e))?;
+    writer
+        .into_inner()
+        .map_err(|e| Error::io(path, e.into_error()))?
+        .flush()
+        .map_err(|e| Error::io(path, e))?;
     Ok(())
 }

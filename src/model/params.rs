@@ -99,7 +99,10 @@ impl Model {
     /// Checks that the model fits the comparisons of this build.
     pub fn check(&self) -> Result<(), String> {
         if self.comparisons.len() != N_COMPARISONS {
-            return Err(format!("the model has {} comparisons, this unico has {N_COMPARISONS}", self.comparisons.len()));
+            return Err(format!(
+                "the model has {} comparisons, this unico has {N_COMPARISONS}",
+                self.comparisons.len()
+            ));
         }
         for (params, comparison) in self.comparisons.iter().zip(COMPARISONS.iter()) {
             let gammas: Vec<i8> = comparison.levels.iter().map(|l| l.gamma.0).collect();
@@ -110,7 +113,10 @@ impl Model {
             for level in &params.levels {
                 let ok = |p: f64| p > 0.0 && p <= 1.0;
                 if !ok(level.m_probability) || !ok(level.u_probability) {
-                    return Err(format!("{} level {}: m and u must be in (0, 1]", params.name, level.label));
+                    return Err(format!(
+                        "{} level {}: m and u must be in (0, 1]",
+                        params.name, level.label
+                    ));
                 }
             }
         }

@@ -51,7 +51,12 @@ impl SplitMix64 {
 }
 
 /// Estimates u from random pairs; m and λ stay as they are.
-pub fn estimate_u(model: &mut Model, records: &[ComparableRecord], tf: &TermFrequencies, config: &TrainingConfig) -> u64 {
+pub fn estimate_u(
+    model: &mut Model,
+    records: &[ComparableRecord],
+    tf: &TermFrequencies,
+    config: &TrainingConfig,
+) -> u64 {
     if records.len() < 2 {
         return 0;
     }
@@ -101,7 +106,12 @@ fn add_counts(mut a: [[u64; 8]; N_COMPARISONS], b: [[u64; 8]; N_COMPARISONS]) ->
 
 /// Estimates m (and λ) by expectation–maximisation on candidate pair vectors, u fixed.
 /// Returns the number of iterations and the share of candidates taken for matches.
-pub fn estimate_m(model: &mut Model, vectors: &[ComparisonVector], n_records: u64, config: &TrainingConfig) -> (u32, f64) {
+pub fn estimate_m(
+    model: &mut Model,
+    vectors: &[ComparisonVector],
+    n_records: u64,
+    config: &TrainingConfig,
+) -> (u32, f64) {
     let mut patterns: HashMap<[i8; N_COMPARISONS], u64> = HashMap::new();
     for vector in vectors {
         *patterns.entry(vector.gamma.map(|g| g.0)).or_default() += 1;
@@ -143,8 +153,18 @@ pub fn estimate_m(model: &mut Model, vectors: &[ComparisonVector], n_records: u6
         lambda = (expected_matches / n_pairs as f64).clamp(1e-6, 0.999);
         let mut max_change: f64 = 0.0;
         for (c, params) in model.comparisons.iter_mut().enumerate() {
-            let fixed_mass: f64 = params.levels.iter().filter(|l| l.fixed_m).map(|l| l.m_probability).sum();
-            let free_total: f64 = params.levels.iter().filter(|l| !l.fixed_m).map(|l| m_counts[c][l.gamma as usize]).sum();
+            let fixed_mass: f64 = params
+                .levels
+                .iter()
+                .filter(|l| l.fixed_m)
+                .map(|l| l.m_probability)
+                .sum();
+            let free_total: f64 = params
+                .levels
+                .iter()
+                .filter(|l| !l.fixed_m)
+                .map(|l| m_counts[c][l.gamma as usize])
+                .sum();
             if free_total <= 0.0 {
                 continue;
             }
@@ -161,7 +181,8 @@ pub fn estimate_m(model: &mut Model, vectors: &[ComparisonVector], n_records: u6
     }
     let expected_matches = lambda * n_pairs as f64;
     let n = n_records.max(2) as f64;
-    model.probability_two_random_records_match = (expected_matches / (n * (n - 1.0) / 2.0)).clamp(prior_for(n_records, 0.005), 0.5);
+    model.probability_two_random_records_match =
+        (expected_matches / (n * (n - 1.0) / 2.0)).clamp(prior_for(n_records, 0.005), 0.5);
     (iterations, lambda)
 }
 
@@ -185,4 +206,29 @@ pub fn train(
         probability_candidate_pair_matches: lambda,
     });
     model
+}
+
+/// Estimates λ by expectation–maximisation with m and u fixed: the expected number of
+/// duplicate pairs among the scored pairs over the number of all record pairs. Pairs that were
+/// not scored (not candidates, or far below any threshold) count as non-matches.
+///
+/// `partial_weights` are the pairs' match weights without the prior; λ stays within
+/// `[low, high]`.
+pub fn estimate_prior(partial_weights: &[f64], n_records: u64, mut lambda: f64, low: f64, high: f64) -> f64 {
+    let n = n_records.max(2) as f64;
+    let n_pairs = n * (n - 1.0) / 2.0;
+    for _ in 0..50 {
+        let prior = (lambda / (1.0 - lambda)).log2();
+        let expected: f64 = partial_weights
+            .par_iter()
+            .map(|w| super::match_probability(prior + w))
+            .sum();
+        let next = (expected / n_pairs).clamp(low, high);
+        let converged = (next.log2() - lambda.log2()).abs() < 1e-4;
+        lambda = next;
+        if converged {
+            break;
+        }
+    }
+    lambda
 }

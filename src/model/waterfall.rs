@@ -58,12 +58,22 @@ impl Model {
                 gamma: gamma.0,
                 label: params.map_or_else(|| "null".to_string(), |l| l.label.clone()),
                 m_probability: params.map(|l| l.m_probability),
-                u_probability: params.map(|l| if tf_adjusted { vector.term_frequency[c] } else { l.u_probability }),
+                u_probability: params.map(|l| {
+                    if tf_adjusted {
+                        vector.term_frequency[c]
+                    } else {
+                        l.u_probability
+                    }
+                }),
                 tf_adjusted,
                 match_weight: table.partial_weight(c, vector),
             });
         }
         let match_weight = table.match_weight(vector);
-        Waterfall { rows, match_weight, match_probability: match_probability(match_weight) }
+        Waterfall {
+            rows,
+            match_weight,
+            match_probability: match_probability(match_weight),
+        }
     }
 }

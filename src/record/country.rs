@@ -48,7 +48,13 @@ const fn c(
     name_pt: &'static str,
     aliases: &'static [&'static str],
 ) -> Entry {
-    Entry { alpha2, alpha3, name_en, name_pt, aliases }
+    Entry {
+        alpha2,
+        alpha3,
+        name_en,
+        name_pt,
+        aliases,
+    }
 }
 
 /// Number of assigned ISO 3166-1 codes.
@@ -327,7 +333,10 @@ impl Country {
         if key.len() == 2 && key.bytes().all(|b| b.is_ascii_lowercase()) {
             let upper = key.to_ascii_uppercase();
             return Country::from_alpha2(&upper).or_else(|| {
-                CODE_ALIASES.iter().find(|(code, _)| *code == upper).map(|&(_, country)| country)
+                CODE_ALIASES
+                    .iter()
+                    .find(|(code, _)| *code == upper)
+                    .map(|&(_, country)| country)
             });
         }
         if key.len() == 3 && key.bytes().all(|b| b.is_ascii_lowercase()) {
@@ -413,11 +422,14 @@ impl fmt::Display for Country {
 /// dropped and a word `st` becomes `saint`.
 fn name_key(text: &str) -> String {
     let folded = fold(text);
-    let separators =
-        |c: char| c.is_whitespace() || matches!(c, '-' | '‐' | '–' | ',' | ';' | '/' | '(' | ')');
+    let separators = |c: char| c.is_whitespace() || matches!(c, '-' | '‐' | '–' | ',' | ';' | '/' | '(' | ')');
     let mut words: Vec<String> = folded
         .split(separators)
-        .map(|raw| raw.chars().filter(|c| !matches!(c, '.' | '\'' | '’')).collect::<String>())
+        .map(|raw| {
+            raw.chars()
+                .filter(|c| !matches!(c, '.' | '\'' | '’'))
+                .collect::<String>()
+        })
         .filter(|word| !word.is_empty())
         .collect();
     if words.len() > 1 && words[0] == "the" {
@@ -447,7 +459,9 @@ fn build_names() -> (HashMap<String, Country>, Vec<String>) {
     let mut ambiguous: Vec<String> = Vec::new();
     for entry in &COUNTRIES {
         let country = Country::of(entry);
-        let spellings = [entry.name_en, entry.name_pt].into_iter().chain(entry.aliases.iter().copied());
+        let spellings = [entry.name_en, entry.name_pt]
+            .into_iter()
+            .chain(entry.aliases.iter().copied());
         for spelling in spellings {
             let key = name_key(spelling);
             if key.is_empty() || ambiguous.contains(&key) {
@@ -475,7 +489,11 @@ mod tests {
 
     /// Asserts that `input` parses to the country with alpha-2 code `expected`, or to nothing.
     fn check(input: &str, expected: Option<&str>) {
-        assert_eq!(Country::parse(input).map(Country::alpha2), expected, "parsing {input:?}");
+        assert_eq!(
+            Country::parse(input).map(Country::alpha2),
+            expected,
+            "parsing {input:?}"
+        );
     }
 
     #[test]
@@ -626,9 +644,13 @@ mod tests {
         let alpha3: HashSet<&str> = COUNTRIES.iter().map(|e| e.alpha3).collect();
         assert_eq!((alpha2.len(), alpha3.len()), (249, 249));
         for entry in &COUNTRIES {
-            let upper =
-                |code: &str, len: usize| code.len() == len && code.bytes().all(|b| b.is_ascii_uppercase());
-            assert!(upper(entry.alpha2, 2) && upper(entry.alpha3, 3), "{} / {}", entry.alpha2, entry.alpha3);
+            let upper = |code: &str, len: usize| code.len() == len && code.bytes().all(|b| b.is_ascii_uppercase());
+            assert!(
+                upper(entry.alpha2, 2) && upper(entry.alpha3, 3),
+                "{} / {}",
+                entry.alpha2,
+                entry.alpha3
+            );
         }
         for (code, _) in CODE_ALIASES {
             assert!(!alpha2.contains(code), "{code} is an assigned code");

@@ -39,8 +39,18 @@ impl fmt::Display for DateError {
 }
 
 const MONTHS_PT: [&str; 12] = [
-    "janeiro", "fevereiro", "marco", "abril", "maio", "junho", "julho", "agosto", "setembro",
-    "outubro", "novembro", "dezembro",
+    "janeiro",
+    "fevereiro",
+    "marco",
+    "abril",
+    "maio",
+    "junho",
+    "julho",
+    "agosto",
+    "setembro",
+    "outubro",
+    "novembro",
+    "dezembro",
 ];
 
 impl Date {
@@ -129,7 +139,11 @@ pub fn days_in_month(year: i32, month: u8) -> u8 {
 fn split_numeric(text: &str) -> Option<(i32, u32, u32)> {
     let sep = text.chars().find(|c| matches!(c, '-' | '/' | '.'))?;
     let parts: Vec<&str> = text.split(sep).collect();
-    if parts.len() != 3 || parts.iter().any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit())) {
+    if parts.len() != 3
+        || parts
+            .iter()
+            .any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()))
+    {
         return None;
     }
     let num = |s: &str| s.parse::<u32>().ok();

@@ -58,11 +58,17 @@ impl Divisions {
             let mut municipalities_by_name: HashMap<String, Vec<usize>> = HashMap::new();
             for (i, parish) in parishes.iter().enumerate() {
                 let entry = municipalities_by_name.entry(fold(parish.municipality)).or_default();
-                if entry.iter().all(|&j| parishes[j].municipality_code != parish.municipality_code) {
+                if entry
+                    .iter()
+                    .all(|&j| parishes[j].municipality_code != parish.municipality_code)
+                {
                     entry.push(i);
                 }
             }
-            Divisions { parishes, municipalities_by_name }
+            Divisions {
+                parishes,
+                municipalities_by_name,
+            }
         })
     }
 

@@ -88,9 +88,7 @@ impl fmt::Display for NifError {
         match self {
             NifError::Format => f.write_str("the NIF must be nine digits"),
             NifError::CheckDigit => f.write_str("the NIF fails its check digit"),
-            NifError::NotPersonal => {
-                f.write_str("the NIF is not a natural person's (prefix 1, 2, 3 or 45)")
-            }
+            NifError::NotPersonal => f.write_str("the NIF is not a natural person's (prefix 1, 2, 3 or 45)"),
         }
     }
 }

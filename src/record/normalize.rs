@@ -143,7 +143,10 @@ pub fn normalize_name(full_name: &str) -> NormalizedName {
             Some(rest) if !rest.is_empty() => rest,
             _ => raw,
         };
-        let word: String = word.chars().filter(|c| c.is_alphanumeric() || *c == 'ª' || *c == 'º').collect();
+        let word: String = word
+            .chars()
+            .filter(|c| c.is_alphanumeric() || *c == 'ª' || *c == 'º')
+            .collect();
         if !word.is_empty() {
             words.push(word);
         }
@@ -178,7 +181,11 @@ pub fn normalize_name(full_name: &str) -> NormalizedName {
         let key = phonetic_key(&text);
         tokens.push(NameToken { text, key, initial });
     }
-    NormalizedName { tokens, suffix, placeholder }
+    NormalizedName {
+        tokens,
+        suffix,
+        placeholder,
+    }
 }
 
 fn is_placeholder(words: &[String]) -> bool {
@@ -195,7 +202,10 @@ fn is_placeholder(words: &[String]) -> bool {
 /// k/c/qu, double letters, ks/x and a few transliteration families that no rule joins.
 pub fn phonetic_key(token: &str) -> String {
     // Families no rule joins are first spelled the canonical way, then keyed like any token.
-    let token = VARIANT_KEYS.iter().find(|(variant, _)| *variant == token).map_or(token, |(_, canonical)| canonical);
+    let token = VARIANT_KEYS
+        .iter()
+        .find(|(variant, _)| *variant == token)
+        .map_or(token, |(_, canonical)| canonical);
     let chars: Vec<char> = token.chars().collect();
     let mut out: Vec<char> = Vec::with_capacity(chars.len());
     let mut i = 0;

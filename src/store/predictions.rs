@@ -74,7 +74,7 @@ impl Store {
         model: &Model,
         threshold_match_probability: f64,
         predictions: &[PairwisePrediction],
-        rule_names: &dyn Fn(u8) -> String,
+        rule_names: &dyn Fn(u16) -> String,
         clusters: &[Cluster],
         tf: &TermFrequencies,
         figures: &ScanFigures,
@@ -98,15 +98,23 @@ impl Store {
             ],
         )?;
         let scan_id = tx.last_insert_rowid();
-        tx.execute_batch("DELETE FROM pairs; DELETE FROM cluster_members; DELETE FROM clusters; DELETE FROM term_frequencies;")?;
+        tx.execute_batch(
+            "DELETE FROM pairs; DELETE FROM cluster_members; DELETE FROM clusters; DELETE FROM term_frequencies;",
+        )?;
         let mut cluster_of = std::collections::HashMap::new();
         {
             let mut insert_cluster = tx.prepare_cached(
                 "INSERT INTO clusters (id, scan_id, n_records, max_match_probability) VALUES (?1, ?2, ?3, ?4)",
             )?;
-            let mut insert_member = tx.prepare_cached("INSERT INTO cluster_members (cluster_id, record_id) VALUES (?1, ?2)")?;
+            let mut insert_member =
+                tx.prepare_cached("INSERT INTO cluster_members (cluster_id, record_id) VALUES (?1, ?2)")?;
             for cluster in clusters {
-                insert_cluster.execute(params![cluster.cluster_id, scan_id, cluster.record_ids.len(), cluster.max_match_probability])?;
+                insert_cluster.execute(params![
+                    cluster.cluster_id,
+                    scan_id,
+                    cluster.record_ids.len(),
+                    cluster.max_match_probability
+                ])?;
                 for id in &cluster.record_ids {
                     insert_member.execute(params![cluster.cluster_id, id.0])?;
                     cluster_of.insert(*id, cluster.cluster_id);
@@ -131,7 +139,9 @@ impl Store {
                     weights.push_str(&format!("{:.3}", table.partial_weight(c, &prediction.vector)));
                 }
                 let (l, r) = (prediction.pair.record_id_l, prediction.pair.record_id_r);
-                let cluster_id = cluster_of.get(&l).filter(|_| prediction.match_probability >= threshold_match_probability);
+                let cluster_id = cluster_of
+                    .get(&l)
+                    .filter(|_| prediction.match_probability >= threshold_match_probability);
                 insert_pair.execute(params![
                     l.0,
                     r.0,
@@ -144,7 +154,8 @@ impl Store {
                     cluster_id
                 ])?;
             }
-            let mut insert_tf = tx.prepare_cached("INSERT INTO term_frequencies (kind, term, n) VALUES (?1, ?2, ?3)")?;
+            let mut insert_tf =
+                tx.prepare_cached("INSERT INTO term_frequencies (kind, term, n) VALUES (?1, ?2, ?3)")?;
             for (kind, term, n) in tf.counts() {
                 insert_tf.execute(params![kind.as_str(), term, n])?;
             }
@@ -180,8 +191,15 @@ impl Store {
         let Some((id, finished_at, figures, threshold_match_probability, model_json)) = row else {
             return Ok(None);
         };
-        let model: Model = serde_json::from_str(&model_json).map_err(|e| crate::error::Error::Internal(format!("scan {id}: saved model: {e}")))?;
-        Ok(Some(ScanInfo { id, finished_at, figures, threshold_match_probability, model }))
+        let model: Model = serde_json::from_str(&model_json)
+            .map_err(|e| crate::error::Error::Internal(format!("scan {id}: saved model: {e}")))?;
+        Ok(Some(ScanInfo {
+            id,
+            finished_at,
+            figures,
+            threshold_match_probability,
+            model,
+        }))
     }
 
     /// Saved pairs with `match_probability >= min_probability`, best cluster first, then by
@@ -195,7 +213,10 @@ impl Store {
              ORDER BY p.cluster_id IS NULL, p.cluster_id, p.match_probability DESC, p.record_id_l, p.record_id_r",
         )?;
         let rows = stmt.query_map([min_probability], |row| {
-            let parse_nnu = |text: String| text.parse::<Nnu>().unwrap_or(Nnu::from_u32(0).expect("0 is below 10^9"));
+            let parse_nnu = |text: String| {
+                text.parse::<Nnu>()
+                    .unwrap_or(Nnu::from_u32(0).expect("0 is below 10^9"))
+            };
             let gamma: String = row.get(6)?;
             let weights: String = row.get(7)?;
             Ok(SavedPair {
@@ -205,7 +226,11 @@ impl Store {
                 sns_number_r: parse_nnu(row.get(3)?),
                 match_weight: row.get(4)?,
                 match_probability: row.get(5)?,
-                gamma: gamma.split(',').filter_map(|g| g.parse().ok()).map(ComparisonVectorValue).collect(),
+                gamma: gamma
+                    .split(',')
+                    .filter_map(|g| g.parse().ok())
+                    .map(ComparisonVectorValue)
+                    .collect(),
                 partial_weights: weights.split(',').filter_map(|w| w.parse().ok()).collect(),
                 blocking_rules: row.get(8)?,
                 cluster_id: row.get(9)?,
@@ -216,7 +241,9 @@ impl Store {
 
     /// Members of each cluster of the latest scan, by cluster id.
     pub fn cluster_members(&self) -> Result<Vec<(u32, RecordId)>> {
-        let mut stmt = self.conn.prepare_cached("SELECT cluster_id, record_id FROM cluster_members ORDER BY cluster_id, record_id")?;
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT cluster_id, record_id FROM cluster_members ORDER BY cluster_id, record_id")?;
         let rows = stmt.query_map([], |row| Ok((row.get(0)?, RecordId(row.get(1)?))))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
@@ -225,7 +252,13 @@ impl Store {
     pub fn term_frequencies(&self) -> Result<TermFrequencies> {
         let n_records: u64 = self.meta("tf_n_records")?.and_then(|v| v.parse().ok()).unwrap_or(0);
         let mut stmt = self.conn.prepare_cached("SELECT kind, term, n FROM term_frequencies")?;
-        let rows = stmt.query_map([], |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get::<_, u32>(2)?)))?;
+        let rows = stmt.query_map([], |row| {
+            Ok((
+                row.get::<_, String>(0)?,
+                row.get::<_, String>(1)?,
+                row.get::<_, u32>(2)?,
+            ))
+        })?;
         let mut counts = Vec::new();
         for row in rows {
             let (kind, term, n) = row?;

@@ -6,9 +6,7 @@ use rusqlite::{params, OptionalExtension, Row};
 
 use super::{now_timestamp, Store};
 use crate::error::Result;
-use crate::record::{
-    Country, Date, Nif, Nnu, PatientRecord, RecordId, RegistrationType, Sex, Status, Value,
-};
+use crate::record::{Country, Date, Nif, Nnu, PatientRecord, RecordId, RegistrationType, Sex, Status, Value};
 
 /// Table names, in one place.
 pub const RECORDS: &str = "records";
@@ -157,9 +155,8 @@ impl Store {
                 match existing {
                     None => {
                         insert.execute(params![
-                            texts[0], texts[1], texts[2], texts[3], texts[4], texts[5], texts[6], texts[7],
-                            texts[8], texts[9], texts[10], texts[11], texts[12], invalid, seq, import_id,
-                            started_at
+                            texts[0], texts[1], texts[2], texts[3], texts[4], texts[5], texts[6], texts[7], texts[8],
+                            texts[9], texts[10], texts[11], texts[12], invalid, seq, import_id, started_at
                         ])?;
                         write.n_inserted += 1;
                     }
@@ -187,7 +184,13 @@ impl Store {
         let n_problems = options.n_problems_before + write.already_registered.len();
         if options.strict && n_problems > 0 {
             tx.rollback()?;
-            return Ok(ImportWrite { import_id: 0, n_inserted: 0, n_updated: 0, n_unchanged: 0, ..write });
+            return Ok(ImportWrite {
+                import_id: 0,
+                n_inserted: 0,
+                n_updated: 0,
+                n_unchanged: 0,
+                ..write
+            });
         }
         tx.execute(
             "UPDATE imports SET finished_at = ?2, n_rows = ?3, n_inserted = ?4, n_updated = ?5,
@@ -209,22 +212,26 @@ impl Store {
 
     /// The record with this NNU, active or merged.
     pub fn record_by_nnu(&self, nnu: Nnu) -> Result<Option<StoredRecord>> {
-        let mut stmt = self.conn.prepare_cached(&format!("SELECT {RECORD_COLUMNS} FROM records WHERE sns_number = ?1"))?;
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!("SELECT {RECORD_COLUMNS} FROM records WHERE sns_number = ?1"))?;
         Ok(stmt.query_row([nnu.to_string()], stored_record_from_row).optional()?)
     }
 
     /// Every active record, by id.
     pub fn active_records(&self) -> Result<Vec<PatientRecord>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached(&format!("SELECT {RECORD_COLUMNS} FROM records WHERE status = 'active' ORDER BY id"))?;
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {RECORD_COLUMNS} FROM records WHERE status = 'active' ORDER BY id"
+        ))?;
         let rows = stmt.query_map([], |row| stored_record_from_row(row).map(|s| s.record))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// Records by id (any status), in the order asked; unknown ids are left out.
     pub fn records_by_id(&self, ids: &[RecordId]) -> Result<Vec<PatientRecord>> {
-        let mut stmt = self.conn.prepare_cached(&format!("SELECT {RECORD_COLUMNS} FROM records WHERE id = ?1"))?;
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!("SELECT {RECORD_COLUMNS} FROM records WHERE id = ?1"))?;
         let mut out = Vec::with_capacity(ids.len());
         for id in ids {
             if let Some(stored) = stmt.query_row([id.0], stored_record_from_row).optional()? {
@@ -255,12 +262,16 @@ impl Store {
 
     /// The highest change sequence number in the registry (0 when empty).
     pub fn max_change_seq(&self) -> Result<i64> {
-        Ok(self.conn.query_row("SELECT COALESCE(MAX(change_seq), 0) FROM records", [], |r| r.get(0))?)
+        Ok(self
+            .conn
+            .query_row("SELECT COALESCE(MAX(change_seq), 0) FROM records", [], |r| r.get(0))?)
     }
 
     /// Number of active records.
     pub fn n_active_records(&self) -> Result<usize> {
-        Ok(self.conn.query_row("SELECT COUNT(*) FROM records WHERE status = 'active'", [], |r| r.get(0))?)
+        Ok(self
+            .conn
+            .query_row("SELECT COUNT(*) FROM records WHERE status = 'active'", [], |r| r.get(0))?)
     }
 
     /// Map from NNU to record id for every record.
@@ -279,7 +290,12 @@ impl Store {
 }
 
 /// Reads a value stored as text: invalid when the field is listed in `invalid_fields`.
-fn stored_value<T>(text: Option<String>, field: &str, invalid_fields: &str, parse: impl Fn(&str) -> Option<T>) -> Value<T> {
+fn stored_value<T>(
+    text: Option<String>,
+    field: &str,
+    invalid_fields: &str,
+    parse: impl Fn(&str) -> Option<T>,
+) -> Value<T> {
     match text {
         None => Value::Missing,
         Some(text) if invalid_fields.split(',').any(|f| f == field) => Value::Invalid(text),
@@ -295,7 +311,11 @@ fn stored_record_from_row(row: &Row) -> rusqlite::Result<StoredRecord> {
     let nnu_text: String = row.get(1)?;
     // The import only stores nine-digit NNUs.
     let sns_number = nnu_text.parse::<Nnu>().map_err(|e| {
-        rusqlite::Error::FromSqlConversionFailure(1, rusqlite::types::Type::Text, Box::new(std::io::Error::other(e.to_string())))
+        rusqlite::Error::FromSqlConversionFailure(
+            1,
+            rusqlite::types::Type::Text,
+            Box::new(std::io::Error::other(e.to_string())),
+        )
     })?;
     let record = PatientRecord {
         id: RecordId(row.get(0)?),
@@ -317,5 +337,9 @@ fn stored_record_from_row(row: &Row) -> rusqlite::Result<StoredRecord> {
         "merged" => Status::Merged,
         _ => Status::Active,
     };
-    Ok(StoredRecord { record, status, merged_into: row.get::<_, Option<u32>>(16)?.map(RecordId) })
+    Ok(StoredRecord {
+        record,
+        status,
+        merged_into: row.get::<_, Option<u32>>(16)?.map(RecordId),
+    })
 }

@@ -12,6 +12,8 @@
 
 #![allow(dead_code)]
 
+use std::fmt::Write;
+
 use index::IndexDocument;
 
 /// Block keys per record.
@@ -20,14 +22,51 @@ pub const KEYS_PER_RECORD: usize = 25;
 pub const SHARED_RULES: usize = 5;
 
 const FIRST_NAMES: &[&str] = &[
-    "maria", "joao", "ana", "jose", "antonio", "manuel", "francisco", "carlos", "paulo", "pedro",
-    "luis", "rui", "sofia", "ines", "beatriz", "marta", "rita", "catarina", "joana", "helena",
+    "maria",
+    "joao",
+    "ana",
+    "jose",
+    "antonio",
+    "manuel",
+    "francisco",
+    "carlos",
+    "paulo",
+    "pedro",
+    "luis",
+    "rui",
+    "sofia",
+    "ines",
+    "beatriz",
+    "marta",
+    "rita",
+    "catarina",
+    "joana",
+    "helena",
 ];
 const SURNAMES: &[&str] = &[
-    "silva", "santos", "ferreira", "pereira", "oliveira", "costa", "rodrigues", "martins",
-    "jesus", "sousa", "fernandes", "goncalves", "gomes", "lopes", "marques", "alves", "almeida",
-    "ribeiro", "pinto", "carvalho",
+    "silva",
+    "santos",
+    "ferreira",
+    "pereira",
+    "oliveira",
+    "costa",
+    "rodrigues",
+    "martins",
+    "jesus",
+    "sousa",
+    "fernandes",
+    "goncalves",
+    "gomes",
+    "lopes",
+    "marques",
+    "alves",
+    "almeida",
+    "ribeiro",
+    "pinto",
+    "carvalho",
 ];
+
+const HEX: &[u8; 16] = b"0123456789abcdef";
 
 /// A 64-bit linear congruential generator (Knuth's MMIX constants).
 pub struct Lcg(u64);
@@ -78,10 +117,11 @@ impl Record {
             }
             self.name.push_str(list[rng.below(list.len() as u64) as usize]);
         }
-        self.birth_date.clear();
         let (year, month, day) = (1920 + rng.below(100), 1 + rng.below(12), 1 + rng.below(28));
-        self.birth_date = format!("{year:04}{month:02}{day:02}");
-        self.birthplace = format!("c{:03}", rng.below(308));
+        self.birth_date.clear();
+        write!(self.birth_date, "{year:04}{month:02}{day:02}").expect("writing to a String");
+        self.birthplace.clear();
+        write!(self.birthplace, "c{:03}", rng.below(308)).expect("writing to a String");
 
         let shared_domain = u64::from(n / 2).max(1);
         self.keys.resize_with(KEYS_PER_RECORD, Vec::new);
@@ -94,7 +134,7 @@ impl Record {
             key.clear();
             key.push(b'A' + rule as u8);
             key.push(0x1f);
-            key.extend_from_slice(format!("{value:016x}").as_bytes());
+            key.extend((0..16).rev().map(|nibble| HEX[(value >> (4 * nibble)) as usize & 15]));
         }
     }
 
