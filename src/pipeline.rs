@@ -64,6 +64,12 @@ impl DataDir {
         self.root.join("rejects").join(format!("{stem}.rejects.csv"))
     }
 
+    /// Where every problem of an import is listed.
+    pub fn problems_path(&self, input: &Path) -> PathBuf {
+        let stem = input.file_stem().and_then(|s| s.to_str()).unwrap_or("import");
+        self.root.join("rejects").join(format!("{stem}.problems.txt"))
+    }
+
     /// Opens the registry database.
     pub fn open_store(&self) -> Result<Store> {
         Store::open(&self.database())
@@ -279,13 +285,14 @@ pub fn scan(
     };
     update_index(store, data_dir, false, progress)?;
     lap(&mut report, "index");
-    let records = prepared_records(store)?;
+    let mut records = prepared_records(store)?;
     if records.is_empty() {
         return Err(
             UserError::NotReady("the registry is empty: import a file first (`unico import FILE`)".into()).into(),
         );
     }
     let tf = TermFrequencies::count(&records);
+    tf.annotate(&mut records);
     lap(&mut report, "load");
     progress.start(Stage::Blocking, 0);
     let candidates = candidate_pairs(data_dir, &records, settings)?;

@@ -6,11 +6,11 @@
 //! ```toml
 //! [scan]
 //! threshold_match_probability = 0.9   # review threshold: pairs at or above form clusters
-//! keep_min_probability = 0.001        # pairs below are counted, not saved
+//! keep_min_probability = 0.01         # pairs below are counted, not saved (lower it to export more of the score curve)
 //!
 //! [blocking]
-//! max_block_size = 40                 # larger blocks are windowed
-//! window = 10
+//! max_block_size = 12                 # larger blocks are windowed
+//! window = 5
 //!
 //! [model]
 //! expected_duplicates_per_record = 0.1  # default prior before training
@@ -42,7 +42,7 @@ impl Default for ScanSettings {
     fn default() -> ScanSettings {
         ScanSettings {
             threshold_match_probability: 0.9,
-            keep_min_probability: 0.001,
+            keep_min_probability: 0.01,
         }
     }
 }
@@ -60,8 +60,8 @@ pub struct BlockingSettings {
 impl Default for BlockingSettings {
     fn default() -> BlockingSettings {
         BlockingSettings {
-            max_block_size: 40,
-            window: 10,
+            max_block_size: 12,
+            window: 5,
         }
     }
 }

@@ -69,9 +69,10 @@ pub enum BlockingRule {
     BirthDateAndForeignCountry,
     /// Same name tokens (any order), any birth date.
     FullName,
-    /// Two name tokens in common and the same birth year.
+    /// The first name token and another one in common, and the same birth year.
     NameTokensAndBirthYear,
-    /// Two name tokens in common and the same day and month, in either order.
+    /// The first name token and another one in common, and the same day and month, in either
+    /// order.
     NameTokensAndBirthDayMonth,
     /// The first name token and the last one's initial (or the last token and the first
     /// one's initial), and the same birth year.
@@ -423,13 +424,11 @@ fn split_block(
             }
         }
         BlockingRule::NameTokensAndBirthYear | BlockingRule::NameTokensAndBirthDayMonth => {
+            // The first token with each other one: pairs of any two tokens would give a
+            // Portuguese name of six words fifteen keys, most of them common.
             for &id in ids {
-                if let Some(a) = attrs(id) {
-                    for i in 0..a.tokens.len() {
-                        for j in i + 1..a.tokens.len() {
-                            groups.push((pair_hash(a.tokens[i], a.tokens[j]), id));
-                        }
-                    }
+                if let Some((first, rest)) = attrs(id).and_then(|a| a.tokens.split_first()) {
+                    groups.extend(rest.iter().map(|other| (pair_hash(*first, *other), id)));
                 }
             }
         }

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use super::Context;
 
-/// Import the sample registry into a fresh data directory, index, scan (training the model), and
+/// Import the sample registry into a fresh data directory, index, scan, and
 /// show the top candidates with their reasons.
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -31,8 +31,8 @@ pub(crate) fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
     super::import::run(&demo, super::import::Args::for_file(args.file.clone()))?;
     println!("\n== index");
     super::index::run(&demo, super::index::Args { rebuild: true })?;
-    println!("\n== scan (training the model on the sample)");
-    super::scan::run(&demo, super::scan::Args { train: true })?;
+    println!("\n== scan");
+    super::scan::run(&demo, super::scan::Args { train: false })?;
     println!("\n== top candidates");
     super::candidates::run(&demo, super::candidates::Args::table(args.limit))?;
     println!(

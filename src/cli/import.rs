@@ -128,18 +128,40 @@ pub(crate) fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
         },
     )?;
 
-    for issue in &parsed.issues {
-        let what = match issue.severity {
-            Severity::Rejected => "rejected",
-            Severity::Flagged => "kept as typed, marked invalid",
-        };
-        eprintln!(
-            "{file_name}:{}: {}: {:?}: {} ({what})",
-            issue.line, issue.field, issue.value, issue.reason
-        );
+    // Every problem goes to the problems file; the terminal shows the first ones.
+    let mut lines: Vec<String> = parsed
+        .issues
+        .iter()
+        .map(|issue| {
+            let what = match issue.severity {
+                Severity::Rejected => "rejected",
+                Severity::Flagged => "kept as typed, marked invalid",
+            };
+            format!(
+                "{file_name}:{}: {}: {:?}: {} ({what})",
+                issue.line, issue.field, issue.value, issue.reason
+            )
+        })
+        .collect();
+    lines.extend(write.already_registered.iter().map(|(line, nnu)| {
+        format!("{file_name}:{line}: sns_number: \"{nnu}\": NNU already registered: use --update to change the record (rejected)")
+    }));
+    for line in lines.iter().take(MAX_PROBLEMS_SHOWN) {
+        eprintln!("{line}");
     }
-    for (line, nnu) in &write.already_registered {
-        eprintln!("{file_name}:{line}: sns_number: \"{nnu}\": NNU already registered: use --update to change the record (rejected)");
+    if !lines.is_empty() && !args.strict {
+        let path = context.data_dir.problems_path(&args.file);
+        write_lines(&path, &lines)?;
+        if lines.len() > MAX_PROBLEMS_SHOWN {
+            eprintln!(
+                "… {} more problem(s): all {} are in {}",
+                lines.len() - MAX_PROBLEMS_SHOWN,
+                lines.len(),
+                path.display()
+            );
+        } else {
+            eprintln!("problems listed in {}", path.display());
+        }
     }
     let n_rejected_total = n_rejected + write.already_registered.len();
     let mut parsed = parsed;
@@ -153,6 +175,19 @@ pub(crate) fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
         eprintln!("rejected rows written to {}", path.display());
     }
     summary(context, &file_name, &parsed, &write, args.strict, n_rejected_total)
+}
+
+/// Problems printed on the terminal; the rest are in the problems file.
+const MAX_PROBLEMS_SHOWN: usize = 20;
+
+fn write_lines(path: &std::path::Path, lines: &[String]) -> anyhow::Result<()> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| crate::error::Error::io(parent, e))?;
+    }
+    let mut text = lines.join("\n");
+    text.push('\n');
+    std::fs::write(path, text).map_err(|e| crate::error::Error::io(path, e))?;
+    Ok(())
 }
 
 fn summary(

@@ -1,13 +1,87 @@
 //! String and number similarity primitives: the only module that calls strsim.
+//!
+//! The scan calls these tens of millions of times, so the common case (short ASCII tokens,
+//! eight-digit dates, nine-digit numbers) is computed without allocating; anything else falls
+//! back to strsim.
 
 /// Jaro–Winkler similarity of two folded tokens, in [0, 1].
 pub fn jaro_winkler(a: &str, b: &str) -> f64 {
-    strsim::jaro_winkler(a, b)
+    let (ab, bb) = (a.as_bytes(), b.as_bytes());
+    if a.is_ascii() && b.is_ascii() && ab.len() <= 64 && bb.len() <= 64 {
+        jaro_winkler_ascii(ab, bb)
+    } else {
+        strsim::jaro_winkler(a, b)
+    }
 }
 
-/// Damerau–Levenshtein distance (adjacent transpositions cost 1) of two short ASCII strings.
+/// Jaro–Winkler on ASCII strings of at most 64 bytes, with bit sets instead of vectors.
+fn jaro_winkler_ascii(a: &[u8], b: &[u8]) -> f64 {
+    if a.is_empty() && b.is_empty() {
+        return 1.0;
+    }
+    if a.is_empty() || b.is_empty() {
+        return 0.0;
+    }
+    let window = (a.len().max(b.len()) / 2).saturating_sub(1);
+    let (mut used_b, mut matched_a) = (0u64, 0u64);
+    let mut n_matches = 0usize;
+    for (i, &ca) in a.iter().enumerate() {
+        let from = i.saturating_sub(window);
+        let to = (i + window + 1).min(b.len());
+        for (j, &cb) in b.iter().enumerate().take(to).skip(from) {
+            if used_b & (1 << j) == 0 && ca == cb {
+                used_b |= 1 << j;
+                matched_a |= 1 << i;
+                n_matches += 1;
+                break;
+            }
+        }
+    }
+    if n_matches == 0 {
+        return 0.0;
+    }
+    // Count transpositions: matched characters of a and b, in order, that differ.
+    let mut transpositions = 0usize;
+    let mut j = 0usize;
+    for (i, &ca) in a.iter().enumerate() {
+        if matched_a & (1 << i) == 0 {
+            continue;
+        }
+        while used_b & (1 << j) == 0 {
+            j += 1;
+        }
+        if ca != b[j] {
+            transpositions += 1;
+        }
+        j += 1;
+    }
+    let m = n_matches as f64;
+    let jaro = (m / a.len() as f64 + m / b.len() as f64 + (m - (transpositions / 2) as f64) / m) / 3.0;
+    // Winkler's boost for a common prefix applies to already similar strings only (as strsim).
+    if jaro <= 0.7 {
+        return jaro;
+    }
+    let prefix = a.iter().zip(b).take(4).take_while(|(x, y)| x == y).count() as f64;
+    jaro + prefix * 0.1 * (1.0 - jaro)
+}
+
+/// Damerau–Levenshtein distance (adjacent transpositions cost 1) of two strings.
 pub fn damerau_levenshtein(a: &str, b: &str) -> usize {
     strsim::damerau_levenshtein(a, b)
+}
+
+/// True when two equally long digit sequences differ in exactly one position, or by one swap of
+/// neighbouring digits (the typos of a typed date or number).
+pub fn one_digit_apart(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let differing: Vec<usize> = (0..a.len()).filter(|&i| a[i] != b[i]).take(3).collect();
+    match differing.as_slice() {
+        [_] => true,
+        [i, j] => *j == i + 1 && a[*i] == b[*j] && a[*j] == b[*i],
+        _ => false,
+    }
 }
 
 #[cfg(test)]
@@ -15,11 +89,51 @@ mod tests {
     use super::*;
 
     #[test]
-    fn primitives() {
-        assert_eq!(jaro_winkler("silva", "silva"), 1.0);
-        assert!(jaro_winkler("silva", "silvia") > 0.9);
-        assert!(jaro_winkler("ana", "rita") < 0.6);
-        assert_eq!(damerau_levenshtein("19800312", "19800321"), 1);
-        assert_eq!(damerau_levenshtein("123456789", "123456789"), 0);
+    fn jaro_winkler_agrees_with_strsim() {
+        let words = [
+            "silva",
+            "silvia",
+            "santos",
+            "santas",
+            "ana",
+            "aan",
+            "rita",
+            "maria",
+            "mario",
+            "joao",
+            "jose",
+            "conceicao",
+            "conceisao",
+            "martha",
+            "marhta",
+            "dwayne",
+            "duane",
+            "dixon",
+            "dicksonx",
+            "a",
+            "",
+            "ab",
+            "ba",
+            "kovalchuk",
+            "kovaltchuk",
+        ];
+        for a in words {
+            for b in words {
+                let ours = jaro_winkler(a, b);
+                let theirs = strsim::jaro_winkler(a, b);
+                assert!((ours - theirs).abs() < 1e-12, "{a:?} {b:?}: {ours} vs {theirs}");
+            }
+        }
+    }
+
+    #[test]
+    fn digits() {
+        assert!(one_digit_apart(b"19800312", b"19800313"));
+        assert!(one_digit_apart(b"19800312", b"19800321"));
+        assert!(one_digit_apart(b"19800312", b"19900312"));
+        assert!(!one_digit_apart(b"19800312", b"19800312"));
+        assert!(!one_digit_apart(b"19800312", b"19811312"));
+        assert!(!one_digit_apart(b"19800312", b"1980031"));
+        assert_eq!(damerau_levenshtein("ana", "aan"), 1);
     }
 }

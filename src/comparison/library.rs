@@ -4,7 +4,7 @@
 //! random pairs of a national registry at each level; training replaces u by counts over random
 //! pairs and m by expectation–maximisation, except for `fixed_m` levels.
 
-use super::comparator::{damerau_levenshtein, jaro_winkler};
+use super::comparator::{damerau_levenshtein, jaro_winkler, one_digit_apart};
 use super::term_frequencies::{TermFrequencies, TermKind};
 use super::{Comparison, ComparisonLevel, ComparisonVector, ComparisonVectorValue};
 use crate::record::normalize::{fold, normalize_name, NameToken, NormalizedName};
@@ -64,8 +64,8 @@ pub static COMPARISONS: [Comparison; N_COMPARISONS] = [
             tf(level(6, "exact", 0.45, 2e-6)),
             tf(level(5, "same tokens, spelling variants", 0.12, 1e-6)),
             tf(level(4, "one name contained in the other", 0.25, 2e-5)),
-            level(3, "most tokens agree", 0.10, 3e-4),
-            level(2, "two or more tokens agree", 0.04, 3e-3),
+            fixed(level(3, "most tokens agree", 0.10, 3e-4)),
+            fixed(level(2, "two or more tokens agree", 0.04, 3e-3)),
             level(1, "one token agrees", 0.03, 0.08),
             level(0, "no token agrees", 0.01, 0.916677),
         ],
@@ -77,7 +77,7 @@ pub static COMPARISONS: [Comparison; N_COMPARISONS] = [
             tf(level(4, "exact", 0.8798, 0.02)),
             level(3, "spelling variant", 0.06, 0.008),
             level(2, "initial", 0.02, 0.004),
-            level(1, "found elsewhere in the other name", 0.04, 0.01),
+            fixed(level(1, "found elsewhere in the other name", 0.04, 0.01)),
             fixed(level(0, "different", 0.0002, 0.958)),
         ],
     },
@@ -90,7 +90,7 @@ pub static COMPARISONS: [Comparison; N_COMPARISONS] = [
             level(5, "year one off", 0.03, 6e-5),
             level(4, "one digit off", 0.06, 4e-4),
             level(3, "placeholder 1 January, same year", 0.02, 2e-4),
-            level(2, "within five years", 0.0795, 0.11),
+            fixed(level(2, "within five years", 0.0795, 0.11)),
             fixed(level(0, "more than five years apart", 0.0005, 0.88928)),
         ],
     },
@@ -146,6 +146,8 @@ pub struct ComparableRecord {
     pub full_name_key: String,
     /// Valid birth date.
     pub birth_date: Option<Date>,
+    /// The birth date as `yyyymmdd` (empty when unknown).
+    pub birth_date_key: String,
     /// Sex.
     pub sex: Option<Sex>,
     /// Valid NIF.
@@ -160,6 +162,53 @@ pub struct ComparableRecord {
     pub birth_municipality: Option<String>,
     /// Folded freguesia of birth.
     pub birth_parish: Option<String>,
+    /// How common this record's values are, once [`TermFrequencies::annotate`] has run: the
+    /// scan looks them up once per record instead of once per pair.
+    pub frequencies: Option<RecordFrequencies>,
+}
+
+/// The frequencies of one record's values in the registry.
+#[derive(Clone, Debug, Default)]
+pub struct RecordFrequencies {
+    /// Of each name token's key, in token order.
+    pub tokens: Vec<f64>,
+    /// Of the whole name.
+    pub full_name: f64,
+    /// Of the first given name.
+    pub given_name: f64,
+    /// Of the birth date.
+    pub birth_date: f64,
+    /// Of the concelho of birth.
+    pub municipality: f64,
+}
+
+impl ComparableRecord {
+    fn token_frequency(&self, i: usize, tf: &TermFrequencies) -> f64 {
+        match &self.frequencies {
+            Some(f) => f.tokens[i],
+            None => tf.frequency(TermKind::NameToken, &self.name.tokens[i].key),
+        }
+    }
+
+    fn frequency(&self, kind: TermKind, tf: &TermFrequencies) -> f64 {
+        if let Some(f) = &self.frequencies {
+            return match kind {
+                TermKind::FullName => f.full_name,
+                TermKind::GivenName => f.given_name,
+                TermKind::BirthDate => f.birth_date,
+                TermKind::Municipality => f.municipality,
+                TermKind::NameToken => 0.0,
+            };
+        }
+        let value = match kind {
+            TermKind::FullName => self.full_name_key.as_str(),
+            TermKind::GivenName => self.name.tokens.first().map_or("", |t| t.key.as_str()),
+            TermKind::BirthDate => self.birth_date_key.as_str(),
+            TermKind::Municipality => self.birth_municipality.as_deref().unwrap_or(""),
+            TermKind::NameToken => "",
+        };
+        tf.frequency(kind, value)
+    }
 }
 
 fn folded(text: &Option<String>) -> Option<String> {
@@ -190,6 +239,7 @@ impl ComparableRecord {
             full_name_key,
             name,
             birth_date: record.birth_date.valid().copied(),
+            birth_date_key: record.birth_date.valid().map(|d| d.compact()).unwrap_or_default(),
             sex: record.sex.valid().copied(),
             nif: record.nif.valid().copied(),
             birth_country,
@@ -197,6 +247,7 @@ impl ComparableRecord {
             birth_district,
             birth_municipality,
             birth_parish: folded(&record.birth_parish),
+            frequencies: None,
         }
     }
 }
@@ -213,7 +264,7 @@ pub fn compare(a: &ComparableRecord, b: &ComparableRecord, tf: &TermFrequencies)
     } else {
         compare_given_name(a, b, &alignment, tf)
     };
-    let (birth_date, birth_date_tf) = compare_birth_date(a.birth_date, b.birth_date, tf);
+    let (birth_date, birth_date_tf) = compare_birth_date(a, b, tf);
     let (birthplace, birthplace_tf) = compare_birthplace(a, b, tf);
     term_frequency[index::FULL_NAME] = full_name_tf;
     term_frequency[index::GIVEN_NAME] = given_name_tf;
@@ -306,21 +357,24 @@ fn align(a: &NormalizedName, b: &NormalizedName) -> Alignment {
         n_r,
         ..Alignment::default()
     };
-    let mut candidates: Vec<(f64, u8, u8)> = Vec::with_capacity(n_l * n_r);
+    let mut candidates = [(0f64, 0u8, 0u8); MAX_TOKENS * MAX_TOKENS];
+    let mut n_candidates = 0;
     for (i, ta) in a.tokens[..n_l].iter().enumerate() {
         for (j, tb) in b.tokens[..n_r].iter().enumerate() {
             let similarity = token_similarity(ta, tb);
             if similarity >= TOKEN_MATCH {
-                candidates.push((similarity, i as u8, j as u8));
+                candidates[n_candidates] = (similarity, i as u8, j as u8);
+                n_candidates += 1;
             }
         }
     }
     // Best first; ties by position so the alignment is the same whichever side is left.
+    let candidates = &mut candidates[..n_candidates];
     candidates.sort_unstable_by(|x, y| {
         y.0.total_cmp(&x.0)
             .then((x.1.min(x.2), x.1, x.2).cmp(&(y.1.min(y.2), y.1, y.2)))
     });
-    for (similarity, i, j) in candidates {
+    for &mut (similarity, i, j) in candidates {
         let (bit_i, bit_j) = (1u32 << i, 1u32 << j);
         if alignment.matched_l & bit_i == 0 && alignment.matched_r & bit_j == 0 {
             alignment.matched_l |= bit_i;
@@ -368,7 +422,7 @@ fn compare_full_name(
     // independent, which within a community they are not); for a name contained in the other,
     // at least how common the shorter name is, and at least the product of its tokens'
     // frequencies (the commoner spelling of each aligned pair counts).
-    let name_frequency = |record: &ComparableRecord| tf.frequency(TermKind::FullName, &record.full_name_key);
+    let name_frequency = |record: &ComparableRecord| record.frequency(TermKind::FullName, tf);
     if gamma.0 >= 5 {
         return (gamma, name_frequency(a).max(name_frequency(b)));
     }
@@ -380,8 +434,8 @@ fn compare_full_name(
             frequency *= if ta.initial || tb.initial {
                 0.1
             } else {
-                tf.frequency(TermKind::NameToken, &ta.key)
-                    .max(tf.frequency(TermKind::NameToken, &tb.key))
+                a.token_frequency(i, tf)
+                    .max(b.token_frequency(alignment.partner_l[i] as usize, tf))
             };
         }
     }
@@ -416,7 +470,7 @@ fn compare_given_name(
         };
     }
     if first_a.text == first_b.text {
-        return (G(4), tf.frequency(TermKind::GivenName, &first_a.key));
+        return (G(4), a.frequency(TermKind::GivenName, tf));
     }
     if first_a.key == first_b.key
         || jaro_winkler(&first_a.text, &first_b.text) >= 0.9
@@ -434,18 +488,22 @@ fn compare_given_name(
     (G(0), 0.0)
 }
 
-fn compare_birth_date(a: Option<Date>, b: Option<Date>, tf: &TermFrequencies) -> (ComparisonVectorValue, f64) {
-    let (Some(a), Some(b)) = (a, b) else {
+fn compare_birth_date(
+    record_a: &ComparableRecord,
+    record_b: &ComparableRecord,
+    tf: &TermFrequencies,
+) -> (ComparisonVectorValue, f64) {
+    let (Some(a), Some(b)) = (record_a.birth_date, record_b.birth_date) else {
         return (ComparisonVectorValue::NULL, 0.0);
     };
     if a == b {
-        return (G(7), tf.frequency(TermKind::BirthDate, &a.compact()));
+        return (G(7), record_a.frequency(TermKind::BirthDate, tf));
     }
     let gamma = if a.year == b.year && a.month == b.day && a.day == b.month {
         G(6)
     } else if (a.year - b.year).abs() == 1 && a.month == b.month && a.day == b.day {
         G(5)
-    } else if damerau_levenshtein(&a.compact(), &b.compact()) == 1 {
+    } else if one_digit_apart(record_a.birth_date_key.as_bytes(), record_b.birth_date_key.as_bytes()) {
         G(4)
     } else if a.year == b.year && ((a.month, a.day) == (1, 1) || (b.month, b.day) == (1, 1)) {
         G(3)
@@ -468,7 +526,7 @@ fn compare_birthplace(
             _ => true,
         };
         if ma == mb && districts_agree {
-            let frequency = tf.frequency(TermKind::Municipality, ma);
+            let frequency = a.frequency(TermKind::Municipality, tf);
             return match (&a.birth_parish, &b.birth_parish) {
                 (Some(pa), Some(pb)) if pa == pb => (G(4), frequency),
                 _ => (G(3), frequency),
@@ -493,10 +551,19 @@ fn compare_birthplace(
 fn compare_nif(a: Option<Nif>, b: Option<Nif>) -> ComparisonVectorValue {
     match (a, b) {
         (Some(a), Some(b)) if a == b => G(2),
-        (Some(a), Some(b)) if damerau_levenshtein(&a.to_string(), &b.to_string()) == 1 => G(1),
+        (Some(a), Some(b)) if one_digit_apart(&digits(a.get()), &digits(b.get())) => G(1),
         (Some(_), Some(_)) => G(0),
         _ => ComparisonVectorValue::NULL,
     }
+}
+
+fn digits(mut value: u32) -> [u8; 9] {
+    let mut out = [0u8; 9];
+    for slot in out.iter_mut().rev() {
+        *slot = (value % 10) as u8;
+        value /= 10;
+    }
+    out
 }
 
 fn compare_sex(a: Option<Sex>, b: Option<Sex>) -> ComparisonVectorValue {

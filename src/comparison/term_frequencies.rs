@@ -6,7 +6,9 @@
 
 use std::collections::HashMap;
 
-use super::library::ComparableRecord;
+use rayon::prelude::*;
+
+use super::library::{ComparableRecord, RecordFrequencies};
 
 /// Which value a frequency is about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -25,11 +27,12 @@ pub enum TermKind {
 
 impl TermKind {
     /// All kinds.
-    pub const ALL: [TermKind; 4] = [
+    pub const ALL: [TermKind; 5] = [
         TermKind::NameToken,
         TermKind::GivenName,
         TermKind::BirthDate,
         TermKind::Municipality,
+        TermKind::FullName,
     ];
 
     /// Stored name.
@@ -127,13 +130,41 @@ impl TermFrequencies {
         f64::from(count) / self.n_records as f64
     }
 
-    /// Every count, sorted (for saving).
+    /// Stores in each record how common its values are, so that comparing does no look-ups.
+    pub fn annotate(&self, records: &mut [ComparableRecord]) {
+        records.par_iter_mut().for_each(|record| {
+            let frequencies = RecordFrequencies {
+                tokens: record
+                    .name
+                    .tokens
+                    .iter()
+                    .map(|t| self.frequency(TermKind::NameToken, &t.key))
+                    .collect(),
+                full_name: self.frequency(TermKind::FullName, &record.full_name_key),
+                given_name: record
+                    .name
+                    .tokens
+                    .first()
+                    .map_or(0.0, |t| self.frequency(TermKind::GivenName, &t.key)),
+                birth_date: self.frequency(TermKind::BirthDate, &record.birth_date_key),
+                municipality: record
+                    .birth_municipality
+                    .as_deref()
+                    .map_or(0.0, |m| self.frequency(TermKind::Municipality, m)),
+            };
+            record.frequencies = Some(frequencies);
+        });
+    }
+
+    /// Every count of two or more, sorted (for saving: a value not saved counts as seen once,
+    /// which is what a value seen once is, so nothing is lost).
     pub fn counts(&self) -> Vec<(TermKind, &str, u32)> {
         let mut counts: Vec<_> = TermKind::ALL
             .into_iter()
             .flat_map(|kind| {
                 self.counts[kind as usize]
                     .iter()
+                    .filter(|(_, n)| **n >= 2)
                     .map(move |(term, n)| (kind, term.as_str(), *n))
             })
             .collect();

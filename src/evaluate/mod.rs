@@ -160,7 +160,7 @@ pub fn evaluate(
         .ok_or_else(|| UserError::NotReady("no scan yet: run `unico scan` before `unico evaluate`".into()))?;
     let threshold = threshold.unwrap_or(scan.threshold_match_probability);
     let truth = read_truth(truth_path)?;
-    let records = prepared_records(store)?;
+    let mut records = prepared_records(store)?;
     let ids_by_nnu = store.record_ids_by_nnu()?;
     let active: HashSet<RecordId> = records.iter().map(|r| r.id).collect();
     let mut cluster_of: HashMap<RecordId, &str> = HashMap::new();
@@ -234,6 +234,7 @@ pub fn evaluate(
         nnu_of.insert(*id, *nnu);
     }
     let tf = store.term_frequencies()?;
+    tf.annotate(&mut records);
     let table = RecordTable::new(&records);
     let explain = |l: RecordId, r: RecordId| -> Option<EvaluatedPair> {
         let (a, b): (&ComparableRecord, &ComparableRecord) = (table.get(l)?, table.get(r)?);

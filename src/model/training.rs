@@ -50,6 +50,15 @@ impl SplitMix64 {
     }
 }
 
+/// Weight of the default m in EM, in matches.
+const M_PSEUDO_MATCHES: f64 = 2000.0;
+
+fn default_m(comparison: usize, gamma: i8) -> f64 {
+    crate::comparison::COMPARISONS[comparison]
+        .level(crate::comparison::ComparisonVectorValue(gamma))
+        .map_or(1e-6, |l| l.m_probability)
+}
+
 /// Estimates u from random pairs; m and λ stay as they are.
 pub fn estimate_u(
     model: &mut Model,
@@ -169,8 +178,15 @@ pub fn estimate_m(
                 continue;
             }
             for level in params.levels.iter_mut().filter(|l| !l.fixed_m) {
-                // A level never seen among matches keeps a small share rather than zero.
-                let m = ((m_counts[c][level.gamma as usize] / free_total) * (1.0 - fixed_mass)).max(1e-6);
+                // The default m is a prior worth `M_PSEUDO_MATCHES` matches, so that EM refines
+                // the defaults rather than wandering off to another class of look-alike pairs
+                // (families share names, places and dates); a level never seen among matches
+                // keeps a small share rather than zero.
+                let default = default_m(c, level.gamma);
+                let m = ((m_counts[c][level.gamma as usize] + M_PSEUDO_MATCHES * default)
+                    / (free_total + M_PSEUDO_MATCHES * (1.0 - fixed_mass))
+                    * (1.0 - fixed_mass))
+                    .max(1e-6);
                 max_change = max_change.max((m - level.m_probability).abs());
                 level.m_probability = m;
             }
