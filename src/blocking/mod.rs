@@ -497,6 +497,14 @@ fn emit_group(
     config: BlockingConfig,
     out: &mut BlockOutput,
 ) {
+    // A single name token is a loose key: its blocks are capped twice as hard.
+    let config = match rule {
+        BlockingRule::NameTokenAndBirthYear | BlockingRule::NameTokenAndBirthDayMonth => BlockingConfig {
+            max_block_size: (config.max_block_size / 2).max(2),
+            window: (config.window / 2).max(1),
+        },
+        _ => config,
+    };
     let bit = rule.bit();
     out.n_blocks[rule as usize] += 1;
     if ids.len() <= config.max_block_size {

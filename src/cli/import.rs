@@ -106,7 +106,13 @@ pub(crate) fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
         }),
         today: today(),
     };
+    let started = std::time::Instant::now();
     let parsed = read_file(&args.file, &options)?;
+    tracing::debug!(
+        seconds = started.elapsed().as_secs_f64(),
+        n_rows = parsed.n_rows,
+        "file read"
+    );
     let file_name = args.file.display().to_string();
     let n_rejected = parsed
         .issues
@@ -163,6 +169,7 @@ pub(crate) fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
             eprintln!("problems listed in {}", path.display());
         }
     }
+    tracing::debug!(seconds = started.elapsed().as_secs_f64(), "rows written");
     let n_rejected_total = n_rejected + write.already_registered.len();
     let mut parsed = parsed;
     if n_rejected_total > 0 && !args.strict {

@@ -65,9 +65,27 @@ fn jaro_winkler_ascii(a: &[u8], b: &[u8]) -> f64 {
     jaro + prefix * 0.1 * (1.0 - jaro)
 }
 
-/// Damerau–Levenshtein distance (adjacent transpositions cost 1) of two strings.
-pub fn damerau_levenshtein(a: &str, b: &str) -> usize {
+/// Damerau–Levenshtein distance (adjacent transpositions cost 1) of two strings: the reference
+/// the fast checks are tested against.
+#[cfg(test)]
+fn damerau_levenshtein(a: &str, b: &str) -> usize {
     strsim::damerau_levenshtein(a, b)
+}
+
+/// True when two byte strings are exactly one edit apart: one insertion, deletion, substitution
+/// or swap of neighbours (the Damerau–Levenshtein distance is 1), without allocating.
+pub fn one_edit_apart(a: &[u8], b: &[u8]) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    match long.len() - short.len() {
+        0 => one_digit_apart(a, b),
+        1 => {
+            // Skip the common prefix; the rest of the longer must equal the rest of the shorter
+            // after dropping one byte.
+            let prefix = short.iter().zip(long).take_while(|(x, y)| x == y).count();
+            short[prefix..] == long[prefix + 1..]
+        }
+        _ => false,
+    }
 }
 
 /// True when two equally long digit sequences differ in exactly one position, or by one swap of
@@ -76,10 +94,21 @@ pub fn one_digit_apart(a: &[u8], b: &[u8]) -> bool {
     if a.len() != b.len() {
         return false;
     }
-    let differing: Vec<usize> = (0..a.len()).filter(|&i| a[i] != b[i]).take(3).collect();
-    match differing.as_slice() {
-        [_] => true,
-        [i, j] => *j == i + 1 && a[*i] == b[*j] && a[*j] == b[*i],
+    let mut differing = [0usize; 2];
+    let mut n = 0;
+    for i in (0..a.len()).filter(|&i| a[i] != b[i]) {
+        if n == 2 {
+            return false;
+        }
+        differing[n] = i;
+        n += 1;
+    }
+    match n {
+        1 => true,
+        2 => {
+            let (i, j) = (differing[0], differing[1]);
+            j == i + 1 && a[i] == b[j] && a[j] == b[i]
+        }
         _ => false,
     }
 }
@@ -135,5 +164,19 @@ mod tests {
         assert!(!one_digit_apart(b"19800312", b"19811312"));
         assert!(!one_digit_apart(b"19800312", b"1980031"));
         assert_eq!(damerau_levenshtein("ana", "aan"), 1);
+        for (a, b, expected) in [
+            ("ana", "aan", true),
+            ("suswna", "susana", true),
+            ("levchsnko", "levchenko", true),
+            ("silva", "silvva", true),
+            ("silva", "silv", true),
+            ("silva", "silva", false),
+            ("silva", "santos", false),
+            ("ab", "ba", true),
+            ("abc", "cab", false),
+        ] {
+            assert_eq!(one_edit_apart(a.as_bytes(), b.as_bytes()), expected, "{a} {b}");
+            assert_eq!(expected, damerau_levenshtein(a, b) == 1, "{a} {b} agrees with strsim");
+        }
     }
 }

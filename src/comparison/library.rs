@@ -4,7 +4,7 @@
 //! random pairs of a national registry at each level; training replaces u by counts over random
 //! pairs and m by expectation–maximisation, except for `fixed_m` levels.
 
-use super::comparator::{damerau_levenshtein, jaro_winkler, one_digit_apart};
+use super::comparator::{jaro_winkler, one_digit_apart, one_edit_apart};
 use super::term_frequencies::{TermFrequencies, TermKind};
 use super::{Comparison, ComparisonLevel, ComparisonVector, ComparisonVectorValue};
 use crate::record::normalize::{fold, normalize_name, NameToken, NormalizedName};
@@ -346,7 +346,7 @@ fn one_typo_apart(a: &str, b: &str) -> bool {
     if ab[0] != bb[0] && ab[la - 1] != bb[lb - 1] {
         return false;
     }
-    damerau_levenshtein(a, b) == 1
+    one_edit_apart(ab, bb)
 }
 
 /// Greedy best-first alignment of the tokens of two names.

@@ -65,6 +65,17 @@ impl Date {
     /// Parses any accepted format.
     pub fn parse(text: &str) -> Result<Date, DateError> {
         let text = text.trim();
+        // Fast path: the ISO form the store keeps.
+        let b = text.as_bytes();
+        if b.len() == 10 && b[4] == b'-' && b[7] == b'-' {
+            let digit = |i: usize| b[i].is_ascii_digit().then(|| u32::from(b[i] - b'0'));
+            let number = |range: std::ops::Range<usize>| range.map(digit).try_fold(0u32, |acc, d| Some(acc * 10 + d?));
+            if let (Some(year), Some(month), Some(day)) = (number(0..4), number(5..7), number(8..10)) {
+                if year >= 1000 {
+                    return Date::new(year as i32, month as u8, day as u8).ok_or(DateError::Impossible);
+                }
+            }
+        }
         let (year, month, day) = split_numeric(text)
             .or_else(|| split_long_form(text))
             .ok_or(DateError::Format)?;

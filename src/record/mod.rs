@@ -79,6 +79,11 @@ pub enum Sex {
 impl Sex {
     /// Parses `M`, `F`, `masculino`, `feminino`, `male`, `female` (any case).
     pub fn parse(text: &str) -> Option<Sex> {
+        match text {
+            "M" => return Some(Sex::M),
+            "F" => return Some(Sex::F),
+            _ => {}
+        }
         match normalize::fold(text.trim()).as_str() {
             "m" | "masculino" | "male" | "h" | "homem" => Some(Sex::M),
             "f" | "feminino" | "female" | "mulher" => Some(Sex::F),
@@ -130,6 +135,9 @@ impl RegistrationType {
 
     /// Parses the code or its Portuguese wording (`Registo em curso`, `em histórico` …).
     pub fn parse(text: &str) -> Option<RegistrationType> {
+        if let Some(kind) = RegistrationType::ALL.into_iter().find(|kind| kind.as_str() == text) {
+            return Some(kind);
+        }
         let folded = normalize::fold(text.trim()).replace(['_', '-'], " ");
         let folded = folded.strip_prefix("registo ").unwrap_or(&folded).trim();
         match folded {

@@ -98,9 +98,11 @@ impl Store {
             ],
         )?;
         let scan_id = tx.last_insert_rowid();
+        let started = std::time::Instant::now();
         tx.execute_batch(
             "DELETE FROM pairs; DELETE FROM cluster_members; DELETE FROM clusters; DELETE FROM term_frequencies;",
         )?;
+        tracing::debug!(seconds = started.elapsed().as_secs_f64(), "previous results deleted");
         let mut cluster_of = std::collections::HashMap::new();
         {
             let mut insert_cluster = tx.prepare_cached(
@@ -120,6 +122,7 @@ impl Store {
                     cluster_of.insert(*id, cluster.cluster_id);
                 }
             }
+            tracing::debug!(seconds = started.elapsed().as_secs_f64(), "clusters saved");
             let mut insert_pair = tx.prepare_cached(
                 "INSERT INTO pairs (record_id_l, record_id_r, scan_id, match_weight, match_probability, gamma,
                                     partial_weights, blocking_rules, cluster_id)
@@ -127,7 +130,10 @@ impl Store {
             )?;
             let mut gamma = String::with_capacity(32);
             let mut weights = String::with_capacity(64);
+            // Built in reused buffers: this loop runs once per saved pair.
+            let mut rule_names_cache: std::collections::HashMap<u16, String> = std::collections::HashMap::new();
             for prediction in predictions {
+                use std::fmt::Write as _;
                 gamma.clear();
                 weights.clear();
                 for c in 0..N_COMPARISONS {
@@ -135,9 +141,12 @@ impl Store {
                         gamma.push(',');
                         weights.push(',');
                     }
-                    gamma.push_str(&prediction.vector.gamma[c].0.to_string());
-                    weights.push_str(&format!("{:.3}", table.partial_weight(c, &prediction.vector)));
+                    let _ = write!(gamma, "{}", prediction.vector.gamma[c].0);
+                    let _ = write!(weights, "{:.3}", table.partial_weight(c, &prediction.vector));
                 }
+                let rules = rule_names_cache
+                    .entry(prediction.pair.rules)
+                    .or_insert_with(|| rule_names(prediction.pair.rules));
                 let (l, r) = (prediction.pair.record_id_l, prediction.pair.record_id_r);
                 let cluster_id = cluster_of
                     .get(&l)
@@ -150,10 +159,11 @@ impl Store {
                     prediction.match_probability,
                     gamma,
                     weights,
-                    rule_names(prediction.pair.rules),
+                    rules.as_str(),
                     cluster_id
                 ])?;
             }
+            tracing::debug!(seconds = started.elapsed().as_secs_f64(), "pairs saved");
             let mut insert_tf =
                 tx.prepare_cached("INSERT INTO term_frequencies (kind, term, n) VALUES (?1, ?2, ?3)")?;
             for (kind, term, n) in tf.counts() {
@@ -161,7 +171,9 @@ impl Store {
             }
         }
         crate::store::set_meta_tx(&tx, "tf_n_records", &tf.n_records().to_string())?;
+        tracing::debug!(seconds = started.elapsed().as_secs_f64(), "term frequencies saved");
         tx.commit()?;
+        tracing::debug!(seconds = started.elapsed().as_secs_f64(), "committed");
         Ok(scan_id)
     }
 

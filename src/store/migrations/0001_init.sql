@@ -39,8 +39,6 @@ CREATE TABLE records (
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL
 );
-CREATE INDEX records_by_change_seq ON records(change_seq);
-CREATE INDEX records_by_unit ON records(registration_unit);
 
 -- Field changes made by `import --update`.
 CREATE TABLE record_changes (
@@ -82,7 +80,6 @@ CREATE TABLE pairs (
     PRIMARY KEY (record_id_l, record_id_r),
     CHECK (record_id_l < record_id_r)
 ) WITHOUT ROWID;
-CREATE INDEX pairs_by_probability ON pairs(match_probability DESC);
 
 CREATE TABLE clusters (
     id INTEGER PRIMARY KEY,
