@@ -488,6 +488,16 @@ fn split_block(
     }
 }
 
+/// The records of a block as (rank, id), in name order (then birth date).
+fn in_name_order(ids: &[u32], attributes: &[Attributes]) -> Vec<(u32, u32)> {
+    let mut ordered: Vec<(u32, u32)> = ids
+        .iter()
+        .map(|&id| (attributes.get(id as usize).map_or(u32::MAX, |a| a.rank), id))
+        .collect();
+    ordered.sort_unstable();
+    ordered
+}
+
 /// All pairs of a block, or, when it is too large, each record with its window of neighbours
 /// in name order.
 fn emit_group(
@@ -516,11 +526,7 @@ fn emit_group(
         return;
     }
     out.n_capped_blocks[rule as usize] += 1;
-    let mut ordered: Vec<(u32, u32)> = ids
-        .iter()
-        .map(|&id| (attributes.get(id as usize).map_or(u32::MAX, |a| a.rank), id))
-        .collect();
-    ordered.sort_unstable();
+    let ordered = in_name_order(ids, attributes);
     for i in 0..ordered.len() {
         for j in i + 1..(i + 1 + config.window).min(ordered.len()) {
             out.pairs.push((pack(ordered[i].1, ordered[j].1), bit));
@@ -556,11 +562,7 @@ fn emit_without_birth_date(
         return;
     }
     out.n_capped_blocks[rule as usize] += 1;
-    let mut ordered: Vec<(u32, u32)> = ids
-        .iter()
-        .map(|&id| (attributes.get(id as usize).map_or(u32::MAX, |a| a.rank), id))
-        .collect();
-    ordered.sort_unstable();
+    let ordered = in_name_order(ids, attributes);
     for i in 0..ordered.len() {
         if has_birth_date(ordered[i].1) {
             continue;

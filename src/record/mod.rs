@@ -19,6 +19,23 @@ pub use ids::{Nif, Nnu};
 
 use std::fmt;
 
+/// The canonical field names of a record, in the order of the canonical CSV header.
+pub const FIELDS: [&str; 13] = [
+    "sns_number",
+    "full_name",
+    "sex",
+    "birth_date",
+    "nationality",
+    "birth_country",
+    "birth_district",
+    "birth_municipality",
+    "birth_parish",
+    "registration_unit",
+    "nif",
+    "registration_type",
+    "death_date",
+];
+
 /// Row id of a record in our store. Not a registry number.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct RecordId(pub u32);

@@ -15,22 +15,7 @@ const RECORD_COLUMNS: &str = "id, sns_number, full_name, sex, birth_date, nation
      birth_district, birth_municipality, birth_parish, registration_unit, nif, registration_type, \
      death_date, invalid_fields, status, merged_into";
 
-/// The canonical field names, in CSV order, with their accessor as stored text.
-pub const FIELDS: [&str; 13] = [
-    "sns_number",
-    "full_name",
-    "sex",
-    "birth_date",
-    "nationality",
-    "birth_country",
-    "birth_district",
-    "birth_municipality",
-    "birth_parish",
-    "registration_unit",
-    "nif",
-    "registration_type",
-    "death_date",
-];
+pub use crate::record::FIELDS;
 
 /// A record's fields as stored text, in [`FIELDS`] order.
 pub fn field_texts(record: &PatientRecord) -> [Option<String>; 13] {
