@@ -5,7 +5,7 @@
 //!
 //! ```toml
 //! [scan]
-//! threshold_match_probability = 0.9   # review threshold: pairs at or above form clusters
+//! threshold_match_probability = 0.8   # review threshold: pairs at or above form clusters
 //! keep_min_probability = 0.01         # pairs below are counted, not saved (lower it to export more of the score curve)
 //!
 //! [blocking]
@@ -41,7 +41,7 @@ pub struct ScanSettings {
 impl Default for ScanSettings {
     fn default() -> ScanSettings {
         ScanSettings {
-            threshold_match_probability: 0.9,
+            threshold_match_probability: 0.8,
             keep_min_probability: 0.01,
         }
     }

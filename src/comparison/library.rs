@@ -64,10 +64,10 @@ pub static COMPARISONS: [Comparison; N_COMPARISONS] = [
             tf(level(6, "exact", 0.45, 2e-6)),
             tf(level(5, "same tokens, spelling variants", 0.12, 1e-6)),
             tf(level(4, "one name contained in the other", 0.25, 2e-5)),
-            fixed(level(3, "most tokens agree", 0.10, 3e-4)),
-            fixed(level(2, "two or more tokens agree", 0.04, 3e-3)),
-            level(1, "one token agrees", 0.03, 0.08),
-            level(0, "no token agrees", 0.01, 0.916677),
+            fixed(level(3, "most other tokens agree", 0.10, 3e-4)),
+            fixed(level(2, "two or more other tokens agree", 0.04, 2e-3)),
+            level(1, "one other token agrees", 0.03, 0.06),
+            level(0, "no other token agrees", 0.01, 0.937677),
         ],
     },
     Comparison {
@@ -405,14 +405,24 @@ fn compare_full_name(
         G(5)
     } else if n_matched == n_l.min(n_r) && n_matched >= 2 {
         G(4)
-    } else if n_matched >= 2 && 2 * n_matched >= n_l.max(n_r) {
-        G(3)
-    } else if n_matched >= 2 {
-        G(2)
-    } else if n_matched == 1 {
-        G(1)
     } else {
-        G(0)
+        // Below this level the first given names are compared on their own (`given_name`):
+        // count here only the other tokens, so that a shared first name is not counted twice.
+        let firsts_aligned = alignment.matched_l & 1 != 0 && alignment.partner_l[0] == 0;
+        let (n_matched, n_l, n_r) = if firsts_aligned {
+            (n_matched - 1, n_l - 1, n_r - 1)
+        } else {
+            (n_matched, n_l, n_r)
+        };
+        if n_matched >= 2 && 2 * n_matched >= n_l.max(n_r) {
+            G(3)
+        } else if n_matched >= 2 {
+            G(2)
+        } else if n_matched == 1 {
+            G(1)
+        } else {
+            G(0)
+        }
     };
     if gamma.0 < 4 {
         return (gamma, 0.0);
@@ -665,16 +675,16 @@ mod tests {
         name_level!("Ana Sofia Pereira Lopes", "Ana Sofia Pereira Lopes Martins", 4, -1);
         name_level!("Ana Sofia Pereira Lopes", "Ana Lopes", 4, -1);
         name_level!("Ana Sofia Pereira Lopes", "Ana S. Pereira Lopes", 5, -1);
-        name_level!("AAN QUEIROGA NEVES", "Ana Costa Neves", 3, 3);
+        name_level!("AAN QUEIROGA NEVES", "Ana Costa Neves", 1, 3);
         name_level!("Ana Sofia Pereira Lopes", "Rita Sofia Pereira Lopes", 3, 0);
         name_level!("Ana Costa Pereira", "Inês Costa Pereira", 3, 0);
         name_level!("Zhang Wei", "Wei Zhang", 6, -1);
         name_level!("Lama Hari Bahadur", "Hari Bahadur Lama Gurung", 4, -1);
         name_level!("Hari Bahadur Lama", "Lama Bahadur Rai", 3, 0);
-        name_level!("Manuel Silva", "Manuel Costa", 1, 4);
+        name_level!("Manuel Silva", "Manuel Costa", 0, 4);
         name_level!("Manuel Silva", "Rui Costa", 0, 0);
         name_level!("M. Silva", "Manuel Silva", 5, -1);
-        name_level!("M. Silva Costa", "Manuel Pedro Silva", 3, 2);
+        name_level!("M. Silva Costa", "Manuel Pedro Silva", 1, 2);
         name_level!("Joana Silva", "Joanna Silva", 5, -1);
         name_level!("RN de Maria Silva", "Tiago Silva", -1, -1);
     }
