@@ -13,7 +13,7 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
-use crate::blocking::{index_keys, BlockingRule, Candidates};
+use crate::blocking::{index_keys, BlockingRule, Candidates, INDEX_KEYS_VERSION};
 use crate::cluster::cluster;
 use crate::comparison::{compare, ComparableRecord, TermFrequencies};
 use crate::error::{Error, Result, UserError};
@@ -24,7 +24,7 @@ use crate::progress::{Progress, Stage};
 use crate::record::{Nnu, PatientRecord};
 use crate::settings::Settings;
 use crate::store::predictions::ScanFigures;
-use crate::store::{now_timestamp, Store, META_INDEX_SEQ};
+use crate::store::{now_timestamp, Store, META_INDEX_KEYS_VERSION, META_INDEX_SEQ};
 
 /// The data directory: database, index, model. Git-ignored by default (`./unico-data/`).
 #[derive(Clone, Debug)]
@@ -187,7 +187,10 @@ fn write_to_index(
 pub fn update_index(store: &Store, data_dir: &DataDir, rebuild: bool, progress: &dyn Progress) -> Result<IndexReport> {
     let started = Instant::now();
     let index_seq: i64 = store.meta(META_INDEX_SEQ)?.and_then(|v| v.parse().ok()).unwrap_or(0);
-    let existing = if rebuild || index_seq == 0 {
+    // An index whose keys were made by another version of the blocking code is rebuilt.
+    let keys_version = INDEX_KEYS_VERSION.to_string();
+    let same_keys = store.meta(META_INDEX_KEYS_VERSION)?.as_deref() == Some(keys_version.as_str());
+    let existing = if rebuild || index_seq == 0 || !same_keys {
         None
     } else {
         index::CandidateIndex::open(&data_dir.index_dir()).ok()
@@ -202,6 +205,7 @@ pub fn update_index(store: &Store, data_dir: &DataDir, rebuild: bool, progress: 
         write_to_index(&index, &changed, &removed, rebuilt, progress)?;
     }
     store.set_meta(META_INDEX_SEQ, &max_seq.max(since).to_string())?;
+    store.set_meta(META_INDEX_KEYS_VERSION, &keys_version)?;
     Ok(IndexReport {
         rebuilt,
         n_indexed: changed.len(),

@@ -69,10 +69,9 @@ pub enum BlockingRule {
     BirthDateAndForeignCountry,
     /// Same name tokens (any order), any birth date.
     FullName,
-    /// The first name token and another one in common, and the same birth year.
+    /// Two of the first four name tokens in common, and the same birth year.
     NameTokensAndBirthYear,
-    /// The first name token and another one in common, and the same day and month, in either
-    /// order.
+    /// Two of the first four name tokens in common, and the same day and month, in either order.
     NameTokensAndBirthDayMonth,
     /// The first name token and the last one's initial (or the last token and the first
     /// one's initial), and the same birth year.
@@ -182,6 +181,10 @@ pub struct BlockingConfig {
     pub window: usize,
 }
 
+/// Version of [`index_keys`]: an index built with other keys is rebuilt. Bump it whenever the
+/// keys change.
+pub const INDEX_KEYS_VERSION: u32 = 2;
+
 /// Name tokens used for keys: at most this many, so a very long name cannot multiply keys.
 const MAX_KEY_TOKENS: usize = 6;
 const SEP: u8 = 0x1f;
@@ -189,7 +192,7 @@ const SEP: u8 = 0x1f;
 fn key_tokens(record: &ComparableRecord) -> Vec<&str> {
     let mut tokens: Vec<&str> = Vec::with_capacity(MAX_KEY_TOKENS);
     if !record.name.placeholder {
-        for token in record.name.tokens.iter().filter(|t| !t.initial && t.key.len() > 1) {
+        for token in record.name.tokens.iter().filter(|t| !t.initial && !t.key.is_empty()) {
             if !tokens.contains(&token.key.as_str()) && tokens.len() < MAX_KEY_TOKENS {
                 tokens.push(&token.key);
             }
@@ -424,11 +427,15 @@ fn split_block(
             }
         }
         BlockingRule::NameTokensAndBirthYear | BlockingRule::NameTokensAndBirthDayMonth => {
-            // The first token with each other one: pairs of any two tokens would give a
-            // Portuguese name of six words fifteen keys, most of them common.
+            // Pairs of the first four tokens (surname-first orders keep some pair): pairs of any
+            // two tokens would give a Portuguese name of six words fifteen keys, most of them
+            // common.
             for &id in ids {
-                if let Some((first, rest)) = attrs(id).and_then(|a| a.tokens.split_first()) {
-                    groups.extend(rest.iter().map(|other| (pair_hash(*first, *other), id)));
+                if let Some(a) = attrs(id) {
+                    let tokens = &a.tokens[..a.tokens.len().min(4)];
+                    for i in 0..tokens.len() {
+                        groups.extend(tokens[i + 1..].iter().map(|other| (pair_hash(tokens[i], *other), id)));
+                    }
                 }
             }
         }

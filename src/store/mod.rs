@@ -29,6 +29,8 @@ use crate::record::Date;
 
 /// Meta key: the highest `change_seq` that the candidate index holds.
 pub const META_INDEX_SEQ: &str = "index_seq";
+/// Meta key: the version of the blocking keys the candidate index holds.
+pub const META_INDEX_KEYS_VERSION: &str = "index_keys_version";
 
 /// An open registry database.
 pub struct Store {
