@@ -317,6 +317,9 @@ pub fn scan(
             &settings.training_config(),
             now_timestamp(),
         );
+        if let Some(lambda) = settings.model.probability_two_random_records_match {
+            model.probability_two_random_records_match = lambda;
+        }
         data_dir.save_model(&model)?;
         report.trained = true;
         progress.finish();

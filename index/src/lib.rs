@@ -1,7 +1,8 @@
 //! Único's candidate index: the only code of the project that uses Tantivy.
 //!
 //! The main crate computes, for every patient record, a set of *blocking keys*: normalised byte
-//! strings, each prefixed by a one-byte rule id (for example `b"A\x1f19800312\x1fsilva"`). This
+//! strings, each prefixed by a one-byte key kind (for example `b"D\x1f19800312"` for a birth
+//! date or `b"T\x1fsilva"` for a name token's phonetic key). This
 //! crate stores those keys with a few normalised identity fields and answers two questions:
 //!
 //! - **Batch candidate generation** ([`CandidateIndex::for_each_block`]): for every distinct

@@ -20,7 +20,8 @@ pub struct Args {
     #[arg(long, value_enum, default_value = "table")]
     format: OutputFormat,
     /// Only pairs at or above this match probability [default: the review threshold].
-    /// A low value (e.g. 0.001) exports the whole score curve.
+    /// A low value exports the score curve down to the scan's `keep_min_probability`
+    /// (settings, default 0.01): pairs below that are counted by the scan but not saved.
     #[arg(long)]
     min_probability: Option<f64>,
     /// At most this many clusters in the table.

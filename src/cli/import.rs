@@ -15,7 +15,7 @@ use crate::store::today;
 /// CSV with the canonical header (sns_number,full_name,sex,birth_date,nationality,birth_country,
 /// birth_district,birth_municipality,birth_parish,registration_unit,nif,registration_type,death_date)
 /// or its Portuguese aliases (numero_utente, nome_completo, sexo, data_nascimento, …), delimited by
-/// `,` or `;`, in UTF-8 (with or without BOM) or Windows-1252/ISO-8859-1; or JSON Lines.
+/// `,`, `;`, tab or `|`, in UTF-8 (with or without BOM) or Windows-1252/ISO-8859-1; or JSON Lines.
 ///
 /// A row that cannot be a record (no NNU, NNU not nine digits, NNU twice, no name) is rejected and
 /// written to the rejects file; a bad value in a usable row (impossible or future date, death before
@@ -155,9 +155,13 @@ pub(crate) fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
     for line in lines.iter().take(MAX_PROBLEMS_SHOWN) {
         eprintln!("{line}");
     }
-    if !lines.is_empty() && !args.strict {
+    if !lines.is_empty() {
+        // Written after the import's transaction: a problems file that cannot be written is a
+        // warning, not an error (the rows are in the registry).
         let path = context.data_dir.problems_path(&args.file);
-        write_lines(&path, &lines)?;
+        if let Err(error) = write_lines(&path, &lines) {
+            eprintln!("warning: {error:#}");
+        }
         if lines.len() > MAX_PROBLEMS_SHOWN {
             eprintln!(
                 "… {} more problem(s): all {} are in {}",
@@ -178,8 +182,10 @@ pub(crate) fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
             .rejects
             .clone()
             .unwrap_or_else(|| context.data_dir.rejects_path(&args.file));
-        write_rejects(&path, &parsed)?;
-        eprintln!("rejected rows written to {}", path.display());
+        match write_rejects(&path, &parsed) {
+            Ok(()) => eprintln!("rejected rows written to {}", path.display()),
+            Err(error) => eprintln!("warning: rejected rows not written: {error:#}"),
+        }
     }
     summary(context, &file_name, &parsed, &write, args.strict, n_rejected_total)
 }

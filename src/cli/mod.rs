@@ -47,7 +47,7 @@ pub struct GlobalArgs {
     /// Settings file (TOML): thresholds, blocking caps, training options.
     #[arg(long, global = true, env = "UNICO_SETTINGS")]
     settings: Option<PathBuf>,
-    /// No progress bars and no summaries on stderr.
+    /// No progress bars and no summaries (problems are still reported on stderr).
     #[arg(long, short, global = true)]
     quiet: bool,
 }
@@ -62,7 +62,7 @@ enum Command {
     Index(index::Args),
     /// Find the likely duplicates: candidates, scores, clusters.
     Scan(scan::Args),
-    /// Estimate the model on this registry (u from random pairs, m by EM) and save it.
+    /// Estimate the model on this registry (u from random pairs, m by EM), save it, and scan with it.
     Train(scan::TrainArgs),
     /// Show the model: prior, and m, u and weight of every comparison level.
     Model(model::Args),

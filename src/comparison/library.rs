@@ -109,9 +109,10 @@ pub static COMPARISONS: [Comparison; N_COMPARISONS] = [
         name: "nif",
         description: "tax number (NIF); an invalid NIF is no evidence",
         levels: &[
-            level(2, "exact", 0.97, 1e-7),
-            level(1, "one digit off", 0.025, 1e-5),
-            fixed(level(0, "different", 0.005, 0.9999899)),
+            level(2, "exact", 0.995, 1e-7),
+            // No "one digit off" level: the check digit catches almost every typo, so two different
+            // valid NIFs are two people, and a mistyped one is invalid (no evidence).
+            fixed(level(0, "different", 0.005, 0.9999999)),
         ],
     },
     Comparison {
@@ -224,7 +225,11 @@ impl ComparableRecord {
             .birth_country
             .valid()
             .copied()
-            .or_else(|| (birth_municipality.is_some() || birth_district.is_some()).then_some(Country::PORTUGAL));
+            // A Portuguese birthplace implies Portugal, unless a country was typed (even an invalid one).
+            .or_else(|| {
+                (record.birth_country.is_missing() && (birth_municipality.is_some() || birth_district.is_some()))
+                    .then_some(Country::PORTUGAL)
+            });
         let name = normalize_name(&record.full_name);
         let mut keys: Vec<&str> = name
             .tokens
@@ -561,19 +566,9 @@ fn compare_birthplace(
 fn compare_nif(a: Option<Nif>, b: Option<Nif>) -> ComparisonVectorValue {
     match (a, b) {
         (Some(a), Some(b)) if a == b => G(2),
-        (Some(a), Some(b)) if one_digit_apart(&digits(a.get()), &digits(b.get())) => G(1),
         (Some(_), Some(_)) => G(0),
         _ => ComparisonVectorValue::NULL,
     }
-}
-
-fn digits(mut value: u32) -> [u8; 9] {
-    let mut out = [0u8; 9];
-    for slot in out.iter_mut().rev() {
-        *slot = (value % 10) as u8;
-        value /= 10;
-    }
-    out
 }
 
 fn compare_sex(a: Option<Sex>, b: Option<Sex>) -> ComparisonVectorValue {
@@ -585,7 +580,18 @@ fn compare_sex(a: Option<Sex>, b: Option<Sex>) -> ComparisonVectorValue {
 }
 
 /// Words of a placeholder name that are not the mother's name.
-const PLACEHOLDER_WORDS: [&str; 6] = ["rn", "recem", "nascido", "nascida", "recemnascido", "filho"];
+const PLACEHOLDER_WORDS: [&str; 10] = [
+    "rn",
+    "recem",
+    "nascido",
+    "nascida",
+    "recemnascido",
+    "filho",
+    "filha",
+    "utente",
+    "desconhecido",
+    "desconhecida",
+];
 
 fn compare_newborn(a: &ComparableRecord, b: &ComparableRecord) -> ComparisonVectorValue {
     let (placeholder, other) = match (a.name.placeholder, b.name.placeholder) {
@@ -601,6 +607,10 @@ fn compare_newborn(a: &ComparableRecord, b: &ComparableRecord) -> ComparisonVect
         .filter(|t| !PLACEHOLDER_WORDS.contains(&t.text.as_str()))
         .skip(1)
         .collect();
+    if mother.is_empty() {
+        // "RN", "Desconhecido": nothing to compare.
+        return ComparisonVectorValue::NULL;
+    }
     let shared = mother.iter().any(|m| {
         other
             .name
@@ -798,6 +808,37 @@ mod tests {
             let u: f64 = comparison.levels.iter().map(|l| l.u_probability).sum();
             assert!((m - 1.0).abs() < 1e-6, "{} m sums to {m}", comparison.name);
             assert!((u - 1.0).abs() < 1e-6, "{} u sums to {u}", comparison.name);
+        }
+    }
+
+    proptest::proptest! {
+        /// Every comparison is symmetric, and the waterfall adds up: prior + Σ partial weights
+        /// = match weight.
+        #[test]
+        fn symmetric_and_additive(
+            a in proptest::collection::vec(0usize..12, 1..5),
+            b in proptest::collection::vec(0usize..12, 1..5),
+            days_a in 0i32..20_000,
+            days_b in 0i32..20_000,
+            same_date in proptest::bool::ANY,
+        ) {
+            const WORDS: [&str; 12] =
+                ["Ana", "Maria", "da", "Silva", "Sylva", "Santos", "J.", "Costa", "RN", "Júnior", "Luiz", "Luís"];
+            let name = |ids: &[usize]| ids.iter().map(|&i| WORDS[i]).collect::<Vec<_>>().join(" ");
+            let make = |ids: &[usize], days: i32| {
+                let mut r = PatientRecord::new(Nnu::from_u32(1).unwrap(), name(ids));
+                r.birth_date = Value::Valid(Date::from_days_since_epoch(days));
+                ComparableRecord::new(&r)
+            };
+            let (ra, rb) = (make(&a, days_a), make(&b, if same_date { days_a } else { days_b }));
+            let tf = TermFrequencies::count([&ra, &rb]);
+            let (ab, ba) = (compare(&ra, &rb, &tf), compare(&rb, &ra, &tf));
+            proptest::prop_assert_eq!(ab.gamma, ba.gamma);
+            let model = crate::model::Model::default_for(100_000, 0.1);
+            let waterfall = model.waterfall(&ab);
+            let sum: f64 = waterfall.rows.iter().map(|row| row.match_weight).sum();
+            proptest::prop_assert!((sum - waterfall.match_weight).abs() < 1e-9);
+            proptest::prop_assert!((model.scoring_table().match_weight(&ab) - model.scoring_table().match_weight(&ba)).abs() < 1e-9);
         }
     }
 }

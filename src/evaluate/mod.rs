@@ -139,7 +139,9 @@ pub fn read_truth(path: &Path) -> Result<HashMap<Nnu, String>> {
     let mut truth = HashMap::new();
     for row in reader.records() {
         let row = row.map_err(|e| bad(e.to_string()))?;
-        if let (Some(Ok(nnu)), Some(cluster)) = (row.get(nnu_column).map(str::parse::<Nnu>), row.get(cluster_column)) {
+        // A blank cluster_id is no ground truth (not one person shared by all blank rows).
+        let cluster = row.get(cluster_column).map(str::trim).filter(|c| !c.is_empty());
+        if let (Some(Ok(nnu)), Some(cluster)) = (row.get(nnu_column).map(str::parse::<Nnu>), cluster) {
             truth.insert(nnu, cluster.to_string());
         }
     }

@@ -131,9 +131,11 @@ impl ParsedFile {
     /// their fields as imported under the file's header.
     pub fn reject_refused(&mut self, refused: &[(u64, Nnu)], reason: &str) {
         for (line, _) in refused {
-            let Some(row) = self.rows.iter().find(|row| row.line == *line) else {
+            // Rows are in line order.
+            let Ok(index) = self.rows.binary_search_by_key(line, |row| row.line) else {
                 continue;
             };
+            let row = &self.rows[index];
             let texts = crate::store::records::field_texts(&row.record);
             let fields = self
                 .columns

@@ -76,6 +76,9 @@ const ABBREVIATIONS: [(&str, &str); 14] = [
     ("mohamed", "mohammad"),
 ];
 
+/// Abbreviations expanded even without a dot (Bangladeshi passports write "Md" for Mohammad).
+const ALWAYS_EXPANDED: [&str; 3] = ["md", "mohd", "mohamed"];
+
 /// Spelling families whose members no phonetic rule joins; each maps to its canonical spelling.
 const VARIANT_KEYS: [(&str, &str); 16] = [
     ("mohammed", "mohammad"),
@@ -133,7 +136,11 @@ pub fn normalize_name(full_name: &str) -> NormalizedName {
         _ => folded,
     };
     let mut words: Vec<String> = Vec::new();
+    // A word written with a dot or º/ª is an abbreviation ("Ant.", "Mª", "D."): only those are
+    // expanded, and a one-letter one is an initial, not the particle "d" or "e".
+    let mut abbreviated: Vec<bool> = Vec::new();
     for raw in ordered.split(|c: char| c.is_whitespace() || c == '-' || c == ',' || c == '/') {
+        let dotted = raw.trim_end_matches([')', '\'']).ends_with('.') || raw.contains(['º', 'ª']);
         // "d'Almeida" → particle + "almeida"; "N'Zinga", "O'Brien" → "nzinga", "obrien".
         let raw = raw.trim_matches(|c: char| c == '\'' || c == '.' || c == '(' || c == ')');
         if raw.is_empty() {
@@ -149,6 +156,7 @@ pub fn normalize_name(full_name: &str) -> NormalizedName {
             .collect();
         if !word.is_empty() {
             words.push(word);
+            abbreviated.push(dotted);
         }
     }
 
@@ -169,11 +177,19 @@ pub fn normalize_name(full_name: &str) -> NormalizedName {
     }
 
     let mut tokens = Vec::with_capacity(words.len());
-    for word in &words {
+    for (word, dotted) in words.iter().zip(&abbreviated) {
         let text = ABBREVIATIONS
             .iter()
-            .find(|(abbreviation, _)| abbreviation == word)
+            .find(|(abbreviation, _)| abbreviation == word && (*dotted || ALWAYS_EXPANDED.contains(abbreviation)))
             .map_or_else(|| word.replace(['ª', 'º'], ""), |(_, full)| full.to_string());
+        if *dotted && text.chars().count() == 1 {
+            tokens.push(NameToken {
+                key: text.clone(),
+                text,
+                initial: true,
+            });
+            continue;
+        }
         if text.is_empty() || PARTICLES.contains(&text.as_str()) {
             continue;
         }
@@ -292,6 +308,18 @@ mod tests {
         assert_eq!(name.tokens.len(), 3, "neto is also a surname and stays");
         assert!(normalize_name("Ana M. Costa").tokens[1].initial);
         assert!(normalize_name("RN de Maria Silva").placeholder);
+        assert_eq!(
+            texts("Ana Franco"),
+            ["ana", "franco"],
+            "a surname is not an abbreviation"
+        );
+        assert_eq!(texts("Ana Franc.º Silva"), ["ana", "francisco", "silva"]);
+        assert_eq!(
+            texts("João D. Silva"),
+            ["joao", "d", "silva"],
+            "an initial D. is no particle"
+        );
+        assert_eq!(texts("Md Rahman"), ["mohammad", "rahman"]);
         assert!(!normalize_name("Maria Silva").placeholder);
     }
 

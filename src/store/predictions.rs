@@ -205,6 +205,12 @@ impl Store {
         };
         let model: Model = serde_json::from_str(&model_json)
             .map_err(|e| crate::error::Error::Internal(format!("scan {id}: saved model: {e}")))?;
+        // A scan saved by another version of unico may have other comparisons.
+        model.check().map_err(|e| {
+            crate::error::UserError::NotReady(format!(
+                "the latest scan was made by another version of unico ({e}): run `unico scan` again"
+            ))
+        })?;
         Ok(Some(ScanInfo {
             id,
             finished_at,

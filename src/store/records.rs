@@ -8,9 +8,6 @@ use super::{now_timestamp, Store};
 use crate::error::Result;
 use crate::record::{Country, Date, Nif, Nnu, PatientRecord, RecordId, RegistrationType, Sex, Status, Value};
 
-/// Table names, in one place.
-pub const RECORDS: &str = "records";
-
 const RECORD_COLUMNS: &str = "id, sns_number, full_name, sex, birth_date, nationality, birth_country, \
      birth_district, birth_municipality, birth_parish, registration_unit, nif, registration_type, \
      death_date, invalid_fields, status, merged_into";
@@ -243,13 +240,6 @@ impl Store {
             }
         }
         Ok((active, inactive, max_seq))
-    }
-
-    /// The highest change sequence number in the registry (0 when empty).
-    pub fn max_change_seq(&self) -> Result<i64> {
-        Ok(self
-            .conn
-            .query_row("SELECT COALESCE(MAX(change_seq), 0) FROM records", [], |r| r.get(0))?)
     }
 
     /// Number of active records.
