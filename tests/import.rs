@@ -207,3 +207,18 @@ fn a_file_without_the_nnu_column_is_refused_whole() {
     let run = dir.unico_ok(&["import", dir.path().join("missing.csv").to_str().unwrap()], 2);
     assert!(run.stderr.contains("missing.csv"), "{}", run.stderr);
 }
+
+#[test]
+fn help_documents_exit_codes_and_formats() {
+    let dir = Dir::new();
+    let help = dir.unico_ok(&["import", "--help"], 0).stdout;
+    for expected in [
+        "Exit codes: 0",
+        "1 imported, but some rows were",
+        "2 error: nothing imported",
+        "Windows-1252",
+        "JSON Lines",
+    ] {
+        assert!(help.contains(expected), "{expected:?} missing from:\n{help}");
+    }
+}

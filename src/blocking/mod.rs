@@ -67,6 +67,8 @@ pub enum BlockingRule {
     BirthDateAndMunicipality,
     /// Same birth date and the same foreign country (of birth or nationality).
     BirthDateAndForeignCountry,
+    /// Same birth date, one of the two a newborn's placeholder name ("RN de …").
+    BirthDateAndPlaceholder,
     /// Same name tokens (any order), any birth date.
     FullName,
     /// Two of the first four name tokens in common, and the same birth year.
@@ -86,10 +88,11 @@ pub enum BlockingRule {
 
 impl BlockingRule {
     /// Every rule.
-    pub const ALL: [BlockingRule; 10] = [
+    pub const ALL: [BlockingRule; 11] = [
         BlockingRule::BirthDateAndNameToken,
         BlockingRule::BirthDateAndMunicipality,
         BlockingRule::BirthDateAndForeignCountry,
+        BlockingRule::BirthDateAndPlaceholder,
         BlockingRule::FullName,
         BlockingRule::NameTokensAndBirthYear,
         BlockingRule::NameTokensAndBirthDayMonth,
@@ -105,6 +108,7 @@ impl BlockingRule {
             BlockingRule::BirthDateAndNameToken => "birth_date+name_token",
             BlockingRule::BirthDateAndMunicipality => "birth_date+birthplace",
             BlockingRule::BirthDateAndForeignCountry => "birth_date+foreign_country",
+            BlockingRule::BirthDateAndPlaceholder => "birth_date+newborn_placeholder",
             BlockingRule::FullName => "full_name",
             BlockingRule::NameTokensAndBirthYear => "name_tokens+birth_year",
             BlockingRule::NameTokensAndBirthDayMonth => "name_tokens+birth_day_month",
@@ -120,7 +124,8 @@ impl BlockingRule {
         match self {
             BlockingRule::BirthDateAndNameToken
             | BlockingRule::BirthDateAndMunicipality
-            | BlockingRule::BirthDateAndForeignCountry => KeyKind::BirthDate,
+            | BlockingRule::BirthDateAndForeignCountry
+            | BlockingRule::BirthDateAndPlaceholder => KeyKind::BirthDate,
             BlockingRule::NameTokensAndBirthYear | BlockingRule::NameTokenAndBirthYear => KeyKind::BirthYear,
             BlockingRule::NameTokensAndBirthDayMonth | BlockingRule::NameTokenAndBirthDayMonth => KeyKind::DayMonth,
             BlockingRule::FullName | BlockingRule::NameTokensWithoutBirthDate => KeyKind::NameToken,
@@ -183,7 +188,7 @@ pub struct BlockingConfig {
 
 /// Version of [`index_keys`]: an index built with other keys is rebuilt. Bump it whenever the
 /// keys change.
-pub const INDEX_KEYS_VERSION: u32 = 2;
+pub const INDEX_KEYS_VERSION: u32 = 3;
 
 /// Name tokens used for keys: at most this many, so a very long name cannot multiply keys.
 const MAX_KEY_TOKENS: usize = 6;
@@ -191,8 +196,14 @@ const SEP: u8 = 0x1f;
 
 fn key_tokens(record: &ComparableRecord) -> Vec<&str> {
     let mut tokens: Vec<&str> = Vec::with_capacity(MAX_KEY_TOKENS);
-    if !record.name.placeholder {
-        for token in record.name.tokens.iter().filter(|t| !t.initial && !t.key.is_empty()) {
+    // A newborn's placeholder name is keyed on the mother's surnames, usually the child's.
+    let candidates: Vec<&crate::record::normalize::NameToken> = if record.name.placeholder {
+        record.name.mother_surnames().collect()
+    } else {
+        record.name.tokens.iter().collect()
+    };
+    {
+        for token in candidates.into_iter().filter(|t| !t.initial && !t.key.is_empty()) {
             if !tokens.contains(&token.key.as_str()) && tokens.len() < MAX_KEY_TOKENS {
                 tokens.push(&token.key);
             }
@@ -250,6 +261,7 @@ struct Attributes {
     municipality: Option<u64>,
     foreign_country: Option<u64>,
     has_birth_date: bool,
+    placeholder: bool,
     /// Position in name order, then birth date: neighbours in a windowed block.
     rank: u32,
 }
@@ -259,9 +271,9 @@ pub struct Candidates {
     /// The pairs, sorted, each once.
     pub pairs: Vec<CandidatePair>,
     /// Blocks expanded per rule.
-    pub n_blocks: [u64; 10],
+    pub n_blocks: [u64; 11],
     /// Blocks windowed because too large, per rule.
-    pub n_capped_blocks: [u64; 10],
+    pub n_capped_blocks: [u64; 11],
 }
 
 /// Generates the candidate pairs of `records` through the index.
@@ -287,8 +299,8 @@ pub fn candidate_pairs(
             out
         })
         .collect();
-    let mut n_blocks = [0u64; 10];
-    let mut n_capped_blocks = [0u64; 10];
+    let mut n_blocks = [0u64; 11];
+    let mut n_capped_blocks = [0u64; 11];
     let mut pairs: Vec<(u64, u16)> = Vec::with_capacity(outputs.iter().map(|o| o.pairs.len()).sum());
     for output in outputs {
         for i in 0..BlockingRule::ALL.len() {
@@ -360,6 +372,7 @@ fn attributes(records: &[ComparableRecord]) -> Vec<Attributes> {
                     .find(|c| *c != crate::record::Country::PORTUGAL)
                     .map(|c| hash_of(c.alpha2())),
                 has_birth_date: record.birth_date.is_some(),
+                placeholder: record.name.placeholder,
                 rank: rank[i],
                 first_and_last,
                 tokens,
@@ -377,8 +390,8 @@ fn attributes(records: &[ComparableRecord]) -> Vec<Attributes> {
 #[derive(Default)]
 struct BlockOutput {
     pairs: Vec<(u64, u16)>,
-    n_blocks: [u64; 10],
-    n_capped_blocks: [u64; 10],
+    n_blocks: [u64; 11],
+    n_capped_blocks: [u64; 11],
 }
 
 fn pack(a: u32, b: u32) -> u64 {
@@ -403,6 +416,10 @@ fn split_block(
     match rule {
         BlockingRule::Nif => {
             emit_group(rule, ids, attributes, config, out);
+            return;
+        }
+        BlockingRule::BirthDateAndPlaceholder => {
+            emit_involving(rule, ids, attributes, config, out, |a| a.placeholder);
             return;
         }
         BlockingRule::BirthDateAndNameToken => {
@@ -486,7 +503,7 @@ fn split_block(
             members.clear();
             members.extend(groups[start..end].iter().map(|(_, id)| *id));
             if rule == BlockingRule::NameTokensWithoutBirthDate {
-                emit_without_birth_date(rule, &members, attributes, config, out);
+                emit_involving(rule, &members, attributes, config, out, |a| !a.has_birth_date);
             } else {
                 emit_group(rule, &members, attributes, config, out);
             }
@@ -541,17 +558,18 @@ fn emit_group(
     }
 }
 
-/// The pairs of a block that involve a record without a birth date (the other rules, all
-/// keyed on the date, cannot see it): with every other record, or with its window of
-/// neighbours on each side when the block is too large.
-fn emit_without_birth_date(
+/// The pairs of a block that involve a `flagged` record (one without a birth date, or a
+/// newborn's placeholder name), which the other rules cannot see: with every other record, or
+/// with its window of neighbours on each side when the block is too large.
+fn emit_involving(
     rule: BlockingRule,
     ids: &[u32],
     attributes: &[Attributes],
     config: BlockingConfig,
     out: &mut BlockOutput,
+    flagged: impl Fn(&Attributes) -> bool,
 ) {
-    let has_birth_date = |id: u32| attributes.get(id as usize).is_some_and(|a| a.has_birth_date);
+    let has_birth_date = |id: u32| attributes.get(id as usize).is_some_and(|a| !flagged(a));
     if ids.iter().all(|&id| has_birth_date(id)) {
         return;
     }

@@ -10,7 +10,7 @@ use crate::import::{read_file, write_rejects, Encoding, Format, ImportOptions, S
 use crate::store::records::ImportWriteOptions;
 use crate::store::today;
 
-/// Import a registry file.
+/// Import a registry file (CSV or JSON Lines) into the registry database.
 ///
 /// CSV with the canonical header (sns_number,full_name,sex,birth_date,nationality,birth_country,
 /// birth_district,birth_municipality,birth_parish,registration_unit,nif,registration_type,death_date)

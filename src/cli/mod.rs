@@ -54,13 +54,12 @@ pub struct GlobalArgs {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Import a registry file (CSV or JSON Lines) into the registry database.
+    // The doc comments of `import::Args` and `scan::Args` are the help of these two.
     Import(import::Args),
     /// Write a synthetic registry with a ground-truth cluster_id column.
     Generate(generate::Args),
     /// Bring the candidate index up to date with the database (or rebuild it).
     Index(index::Args),
-    /// Find the likely duplicates: candidates, scores, clusters.
     Scan(scan::Args),
     /// Estimate the model on this registry (u from random pairs, m by EM), save it, and scan with it.
     Train(scan::TrainArgs),

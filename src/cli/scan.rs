@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use super::Context;
 use crate::pipeline::{scan, ScanOptions, ScanReport};
 
-/// Find the likely duplicates of the whole registry.
+/// Find the likely duplicates: candidates, scores, clusters.
 ///
 /// Brings the index up to date, generates candidate pairs (blocking), scores them with the saved
 /// model (or the defaults, or a model trained now with --train), clusters the pairs at the review

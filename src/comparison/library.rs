@@ -579,20 +579,6 @@ fn compare_sex(a: Option<Sex>, b: Option<Sex>) -> ComparisonVectorValue {
     }
 }
 
-/// Words of a placeholder name that are not the mother's name.
-const PLACEHOLDER_WORDS: [&str; 10] = [
-    "rn",
-    "recem",
-    "nascido",
-    "nascida",
-    "recemnascido",
-    "filho",
-    "filha",
-    "utente",
-    "desconhecido",
-    "desconhecida",
-];
-
 fn compare_newborn(a: &ComparableRecord, b: &ComparableRecord) -> ComparisonVectorValue {
     let (placeholder, other) = match (a.name.placeholder, b.name.placeholder) {
         (true, false) => (a, b),
@@ -600,13 +586,7 @@ fn compare_newborn(a: &ComparableRecord, b: &ComparableRecord) -> ComparisonVect
         _ => return ComparisonVectorValue::NULL,
     };
     // The mother's given name is rarely the child's: her surnames (all but her first word) are.
-    let mother: Vec<&NameToken> = placeholder
-        .name
-        .tokens
-        .iter()
-        .filter(|t| !PLACEHOLDER_WORDS.contains(&t.text.as_str()))
-        .skip(1)
-        .collect();
+    let mother: Vec<&NameToken> = placeholder.name.mother_surnames().collect();
     if mother.is_empty() {
         // "RN", "Desconhecido": nothing to compare.
         return ComparisonVectorValue::NULL;

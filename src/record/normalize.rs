@@ -127,6 +127,32 @@ pub fn fold(text: &str) -> String {
     out
 }
 
+/// Words of a placeholder name that are not the mother's name.
+const PLACEHOLDER_WORDS: [&str; 10] = [
+    "rn",
+    "recem",
+    "nascido",
+    "nascida",
+    "recemnascido",
+    "filho",
+    "filha",
+    "utente",
+    "desconhecido",
+    "desconhecida",
+];
+
+impl NormalizedName {
+    /// For a newborn's placeholder ("RN de Ana Maria Gomes"), the mother's names after her
+    /// first: usually the child's surnames. Empty for other names.
+    pub fn mother_surnames(&self) -> impl Iterator<Item = &NameToken> {
+        let words = if self.placeholder { &self.tokens[..] } else { &[] };
+        words
+            .iter()
+            .filter(|t| !PLACEHOLDER_WORDS.contains(&t.text.as_str()))
+            .skip(1)
+    }
+}
+
 /// Normalises a full name.
 pub fn normalize_name(full_name: &str) -> NormalizedName {
     let folded = fold(full_name);
