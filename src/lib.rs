@@ -72,6 +72,7 @@ pub mod comparison;
 pub mod error;
 pub mod evaluate;
 pub mod generate;
+pub mod hashing;
 pub mod import;
 pub mod model;
 pub mod pipeline;

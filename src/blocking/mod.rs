@@ -27,8 +27,6 @@
 //!   free of repeats;
 //! - the index returns record ids only; scoring happens elsewhere.
 
-use std::hash::{Hash, Hasher};
-
 use rayon::prelude::*;
 
 use crate::comparison::ComparableRecord;
@@ -241,9 +239,7 @@ pub fn index_keys(record: &ComparableRecord) -> Vec<Vec<u8>> {
 }
 
 fn hash_of(value: &str) -> u64 {
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    value.hash(&mut hasher);
-    hasher.finish()
+    crate::hashing::hash_str(value)
 }
 
 fn pair_hash(a: u64, b: u64) -> u64 {

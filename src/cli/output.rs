@@ -91,3 +91,50 @@ pub(crate) fn waterfall_table(waterfall: &Waterfall) -> String {
     ));
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use expect_test::expect;
+
+    use super::*;
+    use crate::comparison::{compare, ComparableRecord, TermFrequencies};
+    use crate::model::Model;
+    use crate::record::{Date, Nnu, RecordId, Sex, Value};
+
+    fn record(id: u32, name: &str, date: &str) -> PatientRecord {
+        let mut record = PatientRecord::new(Nnu::from_u32(100_000_000 + id).unwrap(), name);
+        record.id = RecordId(id);
+        record.birth_date = Value::Valid(Date::parse(date).unwrap());
+        record.sex = Value::Valid(Sex::F);
+        record.birth_municipality = Some("Lisboa".into());
+        record
+    }
+
+    #[test]
+    fn waterfall_and_record_lines() {
+        let a = record(1, "Maria da Conceição Silva", "1980-03-12");
+        let b = record(2, "MARIA CONCEICAO SILVA", "1980-12-03");
+        let vector = compare(
+            &ComparableRecord::new(&a),
+            &ComparableRecord::new(&b),
+            &TermFrequencies::default(),
+        );
+        let waterfall = Model::default_for(100_000, 0.1).waterfall(&vector);
+        expect![[r#"
+            comparison    γ  level                                         m          u   weight    cumul.
+            prior            λ = 2.000e-6                                                 -18.93    -18.93
+            full_name     6  exact                                  4.500e-1   2.000e-6   +17.78     -1.15
+            given_name   -1  null                                                          +0.00     -1.15
+            birth_date    6  day and month swapped                  3.000e-2   3.000e-5    +9.97     +8.81
+            birthplace    3  same concelho                          2.000e-1   1.000e-2    +4.32    +13.14
+            nif          -1  null                                                          +0.00    +13.14
+            sex           1  exact                                  9.800e-1   5.000e-1    +0.97    +14.11
+            suffix       -1  null                                                          +0.00    +14.11
+            newborn      -1  null                                                          +0.00    +14.11
+            final match weight +14.11, match probability 0.999943
+        "#]]
+        .assert_eq(&waterfall_table(&waterfall));
+        expect![[r#"100000001  Maria da Conceição Silva                 F  1980-03-12  Lisboa                         —          —"#]]
+            .assert_eq(&record_line(&a));
+    }
+}

@@ -4,7 +4,7 @@
 //! agreeing value is the share of records that carry it. Counted once per scan over all
 //! active records and saved with the scan's results so that `explain` gives the same numbers.
 
-use std::collections::HashMap;
+use crate::hashing::FastHashMap;
 
 use rayon::prelude::*;
 
@@ -57,7 +57,7 @@ impl TermKind {
 pub struct TermFrequencies {
     n_records: u64,
     /// One map per [`TermKind`], in `TermKind::ALL` order.
-    counts: [HashMap<String, u32>; 5],
+    counts: [FastHashMap<String, u32>; 5],
 }
 
 impl TermFrequencies {
