@@ -178,7 +178,9 @@ fn write_to_index(
         }
         progress.advance(chunk.len() as u64);
     }
+    tracing::debug!("documents added");
     writer.commit()?;
+    tracing::debug!("index committed");
     progress.finish();
     Ok(())
 }
@@ -200,6 +202,11 @@ pub fn update_index(store: &Store, data_dir: &DataDir, rebuild: bool, progress: 
         None => (index::CandidateIndex::create(&data_dir.index_dir())?, true, 0),
     };
     let (changed, removed, max_seq) = store.records_changed_since(since)?;
+    tracing::debug!(
+        seconds = started.elapsed().as_secs_f64(),
+        n_changed = changed.len(),
+        "changed records loaded"
+    );
     let removed = if rebuilt { Vec::new() } else { removed };
     if !changed.is_empty() || !removed.is_empty() || rebuilt {
         write_to_index(&index, &changed, &removed, rebuilt, progress)?;
