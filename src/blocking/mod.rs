@@ -657,6 +657,25 @@ mod tests {
             ];
             assert_eq!(candidates(&records, config).len(), 1, "{name} {date:?}");
         }
+        // A newborn first registered under its mother's name, later under its own.
+        let records = [
+            prepared(1, "RN de Ana Maria Gomes", Some("2024-05-01")),
+            prepared(2, "Francisco Lopes", Some("2024-05-01")),
+        ];
+        assert_eq!(
+            candidates(&records, config).len(),
+            1,
+            "placeholder with the same birth date"
+        );
+        let records = [
+            prepared(1, "RN de Ana Costa Gomes", Some("2024-05-01")),
+            prepared(2, "Rui Costa Gomes", Some("2025-05-01")),
+        ];
+        assert_eq!(
+            candidates(&records, config).len(),
+            1,
+            "placeholder keyed on the mother's surnames"
+        );
         let records = [
             prepared(1, "João Pedro Silva Santos", Some("1980-03-12")),
             prepared(2, "Rui Costa", Some("1990-05-06")),
