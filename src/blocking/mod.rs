@@ -527,15 +527,15 @@ fn emit_group(
     config: BlockingConfig,
     out: &mut BlockOutput,
 ) {
-    // A single name token is a loose key: its blocks are capped twice as hard. Two tokens and a
-    // birth year make the largest blocks of the rest (a year holds a hundredth of the registry):
-    // their window is narrower.
+    // A single name token is a loose key: its blocks are capped twice as hard. Two tokens with a
+    // birth year or a day and month make the largest blocks of the rest (a year holds a
+    // hundredth of the registry): their window is narrower.
     let config = match rule {
         BlockingRule::NameTokenAndBirthYear | BlockingRule::NameTokenAndBirthDayMonth => BlockingConfig {
             max_block_size: (config.max_block_size / 2).max(2),
             window: (config.window / 2).max(1),
         },
-        BlockingRule::NameTokensAndBirthYear => BlockingConfig {
+        BlockingRule::NameTokensAndBirthYear | BlockingRule::NameTokensAndBirthDayMonth => BlockingConfig {
             window: (config.window * 3 / 5).max(1),
             ..config
         },
