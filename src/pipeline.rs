@@ -222,10 +222,6 @@ pub fn update_index(store: &Store, data_dir: &DataDir, rebuild: bool, progress: 
     })
 }
 
-fn prior_weight(lambda: f64) -> f64 {
-    (lambda / (1.0 - lambda)).log2()
-}
-
 /// Generates the candidate pairs of all records through the index.
 pub fn candidate_pairs(data_dir: &DataDir, records: &[ComparableRecord], settings: &Settings) -> Result<Candidates> {
     let index = index::CandidateIndex::open(&data_dir.index_dir())?;
@@ -339,7 +335,7 @@ pub fn scan(
     let default_lambda = model.probability_two_random_records_match;
     let lambda_ceiling = (default_lambda * 64.0).min(0.5);
     let headroom = if estimate_lambda {
-        prior_weight(lambda_ceiling) - prior_weight(default_lambda)
+        match_weight_of_probability(lambda_ceiling) - match_weight_of_probability(default_lambda)
     } else {
         0.0
     };
@@ -403,7 +399,7 @@ pub fn scan(
     report.n_pairs_by_rule = BlockingRule::ALL
         .iter()
         .map(|rule| {
-            let bit = 1u16 << *rule as u16;
+            let bit = rule.bit();
             (
                 rule.name(),
                 candidates.pairs.iter().filter(|p| p.rules & bit != 0).count() as u64,

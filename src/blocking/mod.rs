@@ -131,7 +131,8 @@ impl BlockingRule {
         }
     }
 
-    fn bit(self) -> u16 {
+    /// This rule's bit in [`CandidatePair::rules`].
+    pub fn bit(self) -> u16 {
         1 << self as u16
     }
 

@@ -191,8 +191,8 @@ pub fn evaluate(
     for pair in &candidates.pairs {
         if same_person(pair.record_id_l, pair.record_id_r) {
             n_true_in_candidates += 1;
-            for (i, count) in by_rule.iter_mut().enumerate() {
-                if pair.rules & (1 << i) != 0 {
+            for (rule, count) in BlockingRule::ALL.iter().zip(by_rule.iter_mut()) {
+                if pair.rules & rule.bit() != 0 {
                     *count += 1;
                 }
             }

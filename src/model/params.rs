@@ -92,8 +92,7 @@ impl Model {
 
     /// The prior as a match weight.
     pub fn prior_weight(&self) -> f64 {
-        let lambda = self.probability_two_random_records_match;
-        (lambda / (1.0 - lambda)).log2()
+        super::match_weight_of_probability(self.probability_two_random_records_match)
     }
 
     /// Checks that the model fits the comparisons of this build.

@@ -234,7 +234,7 @@ pub fn estimate_prior(partial_weights: &[f64], n_records: u64, mut lambda: f64, 
     let n = n_records.max(2) as f64;
     let n_pairs = n * (n - 1.0) / 2.0;
     for _ in 0..50 {
-        let prior = (lambda / (1.0 - lambda)).log2();
+        let prior = super::match_weight_of_probability(lambda);
         let expected: f64 = partial_weights
             .par_iter()
             .map(|w| super::match_probability(prior + w))

@@ -29,6 +29,8 @@ use crate::record::Date;
 
 /// Meta key: the highest `change_seq` that the candidate index holds.
 pub const META_INDEX_SEQ: &str = "index_seq";
+/// Meta key: the number of records the saved term frequencies were counted over.
+pub const META_TF_N_RECORDS: &str = "tf_n_records";
 /// Meta key: the version of the blocking keys the candidate index holds.
 pub const META_INDEX_KEYS_VERSION: &str = "index_keys_version";
 
@@ -76,21 +78,16 @@ impl Store {
 
     /// Sets a meta value.
     pub fn set_meta(&self, key: &str, value: &str) -> Result<()> {
-        let mut stmt = self.conn.prepare_cached(
-            "INSERT INTO meta (key, value) VALUES (?1, ?2)
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        )?;
-        stmt.execute([key, value])?;
-        Ok(())
+        Ok(set_meta_on(&self.conn, key, value)?)
     }
 }
 
-/// Sets a meta value inside a transaction.
-pub(crate) fn set_meta_tx(tx: &rusqlite::Transaction, key: &str, value: &str) -> rusqlite::Result<()> {
-    tx.execute(
+/// Sets a meta value on a connection or inside a transaction (which derefs to one).
+pub(crate) fn set_meta_on(conn: &Connection, key: &str, value: &str) -> rusqlite::Result<()> {
+    let mut stmt = conn.prepare_cached(
         "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        [key, value],
     )?;
+    stmt.execute([key, value])?;
     Ok(())
 }
 

@@ -170,7 +170,7 @@ impl Store {
                 insert_tf.execute(params![kind.as_str(), term, n])?;
             }
         }
-        crate::store::set_meta_tx(&tx, "tf_n_records", &tf.n_records().to_string())?;
+        crate::store::set_meta_on(&tx, crate::store::META_TF_N_RECORDS, &tf.n_records().to_string())?;
         tracing::debug!(seconds = started.elapsed().as_secs_f64(), "term frequencies saved");
         tx.commit()?;
         tracing::debug!(seconds = started.elapsed().as_secs_f64(), "committed");
@@ -268,7 +268,10 @@ impl Store {
 
     /// The term frequencies saved by the latest scan.
     pub fn term_frequencies(&self) -> Result<TermFrequencies> {
-        let n_records: u64 = self.meta("tf_n_records")?.and_then(|v| v.parse().ok()).unwrap_or(0);
+        let n_records: u64 = self
+            .meta(crate::store::META_TF_N_RECORDS)?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
         let mut stmt = self.conn.prepare_cached("SELECT kind, term, n FROM term_frequencies")?;
         let rows = stmt.query_map([], |row| {
             Ok((
