@@ -138,3 +138,35 @@ fn bad_settings_are_refused_before_any_work() {
         run.stderr
     );
 }
+
+#[test]
+fn demo_runs_on_the_shipped_sample() {
+    let dir = Dir::new();
+    let sample = concat!(env!("CARGO_MANIFEST_DIR"), "/data-samples/utentes_2k.csv");
+    let run = dir.unico_ok(&["demo", "--file", sample, "--limit", "3"], 0);
+    for expected in [
+        "2293 imported",
+        "index rebuilt: 2293 records",
+        "cluster 1:",
+        "probability",
+    ] {
+        assert!(
+            run.stdout.contains(expected),
+            "{expected:?} missing from:\n{}",
+            run.stdout
+        );
+    }
+    let evaluation = dir
+        .unico_ok(
+            &[
+                "--data-dir",
+                dir.data_dir().join("demo").to_str().unwrap(),
+                "evaluate",
+                sample,
+            ],
+            0,
+        )
+        .stdout;
+    assert!(figure(&evaluation, "precision ") >= 0.95, "{evaluation}");
+    assert!(figure(&evaluation, "  recall ") >= 0.9, "{evaluation}");
+}
