@@ -7,5 +7,8 @@ mod util;
 // `unico import`: every kind of bad input gives its error and imports nothing wrong.
 mod import;
 
+// Which module may use which dependency (ARCHITECTURE.md invariants).
+mod architecture;
+
 // The pipeline end to end: generate, import, index, scan, candidates, explain, evaluate.
 mod pipeline;
