@@ -60,14 +60,17 @@ impl DataDir {
 
     /// Where rejected rows of an import go.
     pub fn rejects_path(&self, input: &Path) -> PathBuf {
-        let stem = input.file_stem().and_then(|s| s.to_str()).unwrap_or("import");
-        self.root.join("rejects").join(format!("{stem}.rejects.csv"))
+        self.import_side_file(input, "rejects.csv")
     }
 
     /// Where every problem of an import is listed.
     pub fn problems_path(&self, input: &Path) -> PathBuf {
+        self.import_side_file(input, "problems.txt")
+    }
+
+    fn import_side_file(&self, input: &Path, suffix: &str) -> PathBuf {
         let stem = input.file_stem().and_then(|s| s.to_str()).unwrap_or("import");
-        self.root.join("rejects").join(format!("{stem}.problems.txt"))
+        self.root.join("rejects").join(format!("{stem}.{suffix}"))
     }
 
     /// Opens the registry database.
@@ -247,7 +250,9 @@ pub struct ScanReport {
     pub figures: ScanFigures,
     /// Candidate pairs per record.
     pub pairs_per_record: f64,
-    /// Blocks windowed because too large, all rules.
+    /// Blocks expanded, all rules.
+    pub n_blocks: u64,
+    /// Of those, windowed because too large.
     pub n_capped_blocks: u64,
     /// Candidate pairs each rule finds (a pair may be found by several).
     pub n_pairs_by_rule: Vec<(&'static str, u64)>,
@@ -395,6 +400,7 @@ pub fn scan(
     progress.finish();
     lap(&mut report, "saving");
     report.pairs_per_record = candidates.pairs.len() as f64 / records.len() as f64;
+    report.n_blocks = candidates.n_blocks.iter().sum();
     report.n_capped_blocks = candidates.n_capped_blocks.iter().sum();
     report.n_pairs_by_rule = BlockingRule::ALL
         .iter()

@@ -61,6 +61,10 @@ pub(crate) fn print_report(report: &ScanReport, threshold: f64) {
         .iter()
         .map(|(rule, n)| format!("{rule} {n}"))
         .collect();
+    println!(
+        "blocks: {}, of which {} windowed (larger than blocking.max_block_size)",
+        report.n_blocks, report.n_capped_blocks
+    );
     println!("pairs by blocking rule: {}", rules.join(", "));
     let stages: Vec<String> = report
         .timings

@@ -19,7 +19,7 @@ mod migrations;
 pub mod predictions;
 pub mod records;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use rusqlite::{Connection, OptionalExtension};
@@ -37,7 +37,6 @@ pub const META_INDEX_KEYS_VERSION: &str = "index_keys_version";
 /// An open registry database.
 pub struct Store {
     conn: Connection,
-    path: Option<PathBuf>,
 }
 
 impl Store {
@@ -47,27 +46,22 @@ impl Store {
             std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
         }
         let conn = Connection::open(path)?;
-        Store::setup(conn, Some(path.to_path_buf()))
+        Store::setup(conn)
     }
 
     /// A fresh database in memory (tests, examples).
     pub fn open_in_memory() -> Result<Store> {
-        Store::setup(Connection::open_in_memory()?, None)
+        Store::setup(Connection::open_in_memory()?)
     }
 
-    fn setup(mut conn: Connection, path: Option<PathBuf>) -> Result<Store> {
+    fn setup(mut conn: Connection) -> Result<Store> {
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.pragma_update(None, "cache_size", -65536)?;
         migrations::migrate(&mut conn)?;
-        Ok(Store { conn, path })
-    }
-
-    /// Where the database lives (`None` in memory).
-    pub fn path(&self) -> Option<&Path> {
-        self.path.as_deref()
+        Ok(Store { conn })
     }
 
     /// A meta value.

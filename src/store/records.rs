@@ -318,3 +318,60 @@ fn stored_record_from_row(row: &Row) -> rusqlite::Result<StoredRecord> {
         merged_into: row.get::<_, Option<u32>>(16)?.map(RecordId),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(store: &mut Store, rows: &[ImportRow], update: bool) -> ImportWrite {
+        let options = ImportWriteOptions {
+            file: "test.csv",
+            operator: "test",
+            update,
+            strict: false,
+            n_problems_before: 0,
+            n_rejected_before: 0,
+            n_flagged_values: 0,
+            n_rows: rows.len(),
+        };
+        store.write_import(rows, &options).unwrap()
+    }
+
+    #[test]
+    fn invalid_values_round_trip_as_typed() {
+        let mut store = Store::open_in_memory().unwrap();
+        let mut record = PatientRecord::new("100000001".parse().unwrap(), "Ana Lopes");
+        record.birth_date = Value::Invalid("31/02/2000".into());
+        record.nif = Value::Valid("123456789".parse().unwrap());
+        record.nationality = Value::Valid(Country::PORTUGAL);
+        let written = write(
+            &mut store,
+            &[ImportRow {
+                line: 2,
+                record: record.clone(),
+            }],
+            false,
+        );
+        assert_eq!(written.n_inserted, 1);
+        let stored = store.record_by_nnu(record.sns_number).unwrap().unwrap();
+        assert_eq!(stored.record.birth_date, Value::Invalid("31/02/2000".into()));
+        assert_eq!(stored.record.nif, record.nif);
+        assert_eq!(stored.record.nationality, record.nationality);
+        assert_eq!(stored.status, Status::Active);
+
+        // The same NNU again is refused without `update`, and changes the record with it.
+        let again = write(
+            &mut store,
+            &[ImportRow {
+                line: 5,
+                record: record.clone(),
+            }],
+            false,
+        );
+        assert_eq!(again.already_registered, vec![(5, record.sns_number)]);
+        record.full_name = "Ana Lopes Martins".into();
+        let updated = write(&mut store, &[ImportRow { line: 2, record }], true);
+        assert_eq!((updated.n_inserted, updated.n_updated), (0, 1));
+        assert_eq!(store.n_active_records().unwrap(), 1);
+    }
+}
