@@ -50,9 +50,15 @@ pub enum UserError {
     /// No record has this NNU.
     #[error("no record with NNU {0}")]
     UnknownRecord(String),
+    /// No user has this username.
+    #[error("no user {0}: `unico users list` shows them, `unico users add` adds one")]
+    UnknownUser(String),
     /// The settings file or an argument is invalid.
     #[error("invalid settings: {0}")]
     Settings(String),
+    /// The request is understood but not allowed: a profile, an institution, a merge rule.
+    #[error("recusado: {0}")]
+    Refused(String),
     /// The registry has not been prepared for this command yet.
     #[error("{0}")]
     NotReady(String),

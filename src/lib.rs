@@ -65,6 +65,7 @@
 
 #![deny(missing_docs)]
 
+pub mod access;
 pub mod blocking;
 pub mod cli;
 pub mod cluster;
@@ -74,6 +75,7 @@ pub mod evaluate;
 pub mod generate;
 pub mod hashing;
 pub mod import;
+pub mod merge;
 pub mod model;
 pub mod pipeline;
 pub mod predict;

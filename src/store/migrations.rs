@@ -7,7 +7,10 @@
 use rusqlite::Connection;
 
 fn migrations() -> Vec<&'static str> {
-    vec![include_str!("migrations/0001_init.sql")]
+    vec![
+        include_str!("migrations/0001_init.sql"),
+        include_str!("migrations/0002_review.sql"),
+    ]
 }
 
 /// Brings the database to the latest schema.

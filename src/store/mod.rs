@@ -15,9 +15,12 @@
 //! Privacy: the database holds personal data; it lives in the data directory, which is
 //! git-ignored, and nothing here logs names or NNUs above `trace`.
 
+pub mod audit;
+pub mod merges;
 mod migrations;
 pub mod predictions;
 pub mod records;
+mod users;
 
 use std::path::Path;
 use std::time::{SystemTime, UNIX_EPOCH};

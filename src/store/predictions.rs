@@ -171,6 +171,11 @@ impl Store {
             }
         }
         crate::store::set_meta_on(&tx, crate::store::META_TF_N_RECORDS, &tf.n_records().to_string())?;
+        tx.execute(
+            "INSERT OR IGNORE INTO pair_first_seen (record_id_l, record_id_r, first_seen)
+             SELECT record_id_l, record_id_r, ?1 FROM pairs WHERE cluster_id IS NOT NULL",
+            [started_at],
+        )?;
         tracing::debug!(seconds = started.elapsed().as_secs_f64(), "term frequencies saved");
         tx.commit()?;
         tracing::debug!(seconds = started.elapsed().as_secs_f64(), "committed");

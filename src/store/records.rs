@@ -8,7 +8,7 @@ use super::{now_timestamp, Store};
 use crate::error::Result;
 use crate::record::{Country, Date, Nif, Nnu, PatientRecord, RecordId, RegistrationType, Sex, Status, Value};
 
-const RECORD_COLUMNS: &str = "id, sns_number, full_name, sex, birth_date, nationality, birth_country, \
+pub(crate) const RECORD_COLUMNS: &str = "id, sns_number, full_name, sex, birth_date, nationality, birth_country, \
      birth_district, birth_municipality, birth_parish, registration_unit, nif, registration_type, \
      death_date, invalid_fields, status, merged_into";
 
@@ -281,7 +281,7 @@ fn stored_value<T>(
     }
 }
 
-fn stored_record_from_row(row: &Row) -> rusqlite::Result<StoredRecord> {
+pub(crate) fn stored_record_from_row(row: &Row) -> rusqlite::Result<StoredRecord> {
     let invalid: String = row.get(14)?;
     let nnu_text: String = row.get(1)?;
     // The import only stores nine-digit NNUs.
