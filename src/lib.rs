@@ -81,5 +81,6 @@ pub mod pipeline;
 pub mod predict;
 pub mod progress;
 pub mod record;
+pub mod review;
 pub mod settings;
 pub mod store;

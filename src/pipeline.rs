@@ -21,7 +21,7 @@ use crate::model::training::{estimate_prior, train};
 use crate::model::{match_probability, match_weight_of_probability, Model, Waterfall};
 use crate::predict::{comparison_vectors, predict, RecordTable};
 use crate::progress::{Progress, Stage};
-use crate::record::{Nnu, PatientRecord};
+use crate::record::{Nnu, PatientRecord, RecordId};
 use crate::settings::Settings;
 use crate::store::predictions::ScanFigures;
 use crate::store::{now_timestamp, Store, META_INDEX_KEYS_VERSION, META_INDEX_SEQ};
@@ -307,7 +307,14 @@ pub fn scan(
     tf.annotate(&mut records);
     lap(&mut report, "load");
     progress.start(Stage::Blocking, 0);
-    let candidates = candidate_pairs(data_dir, &records, settings)?;
+    let mut candidates = candidate_pairs(data_dir, &records, settings)?;
+    // Pairs a reviewer rejected as "not the same person" are never proposed again.
+    let rejected: std::collections::HashSet<(RecordId, RecordId)> = store.rejected_pairs()?.into_iter().collect();
+    if !rejected.is_empty() {
+        candidates
+            .pairs
+            .retain(|p| !rejected.contains(&(p.record_id_l, p.record_id_r)));
+    }
     progress.finish();
     lap(&mut report, "blocking");
     let table = RecordTable::new(&records);

@@ -279,7 +279,9 @@ mod tests {
         );
         let supervisor = user(Profile::Supervisor, &["U1"]);
         assert!(check(&supervisor, Permission::Decide, &[&a], None).is_ok());
-        let refusal = check(&supervisor, Permission::Decide, &[&a, &b], None).unwrap_err().to_string();
+        let refusal = check(&supervisor, Permission::Decide, &[&a, &b], None)
+            .unwrap_err()
+            .to_string();
         assert!(refusal.contains("100000002") && refusal.contains("U2"), "{refusal}");
         assert!(check(&supervisor, Permission::Decide, &[&none], None).is_err());
         let clerk = user(Profile::Administrativo, &["U1"]);

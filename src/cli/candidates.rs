@@ -9,6 +9,7 @@ use super::output::{reasons, record_line};
 use super::Context;
 use crate::comparison::COMPARISONS;
 use crate::error::UserError;
+use crate::store::audit::Action;
 
 /// List the clusters and pairs of the latest scan, best first.
 ///
@@ -52,7 +53,7 @@ enum OutputFormat {
 }
 
 pub(crate) fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
-    let store = context.data_dir.open_store()?;
+    let mut store = context.data_dir.open_store()?;
     let scan = store
         .latest_scan()?
         .ok_or_else(|| UserError::NotReady("no scan yet: run `unico scan` first".into()))?;
@@ -178,5 +179,17 @@ pub(crate) fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
         }
     }
     out.flush()?;
+    super::audit_batch(
+        &mut store,
+        Action::Export,
+        format!(
+            "candidates of scan {} with match probability >= {min_probability}{}",
+            scan.id,
+            args.out
+                .as_ref()
+                .map(|p| format!(" to {}", p.display()))
+                .unwrap_or_default()
+        ),
+    )?;
     Ok(ExitCode::SUCCESS)
 }

@@ -26,6 +26,7 @@ pub(crate) fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
         data_dir: crate::pipeline::DataDir::new(&root),
         settings: context.settings.clone(),
         quiet: context.quiet,
+        user: context.user.clone(),
     };
     println!("== import {}", args.file.display());
     super::import::run(&demo, super::import::Args::for_file(args.file.clone()))?;

@@ -5,6 +5,7 @@
 //! Exit codes: 0 = done; 1 = done, but with something to look at (rows rejected by `import`);
 //! 2 = error, nothing written.
 
+mod audit;
 mod candidates;
 mod demo;
 mod evaluate;
@@ -12,18 +13,27 @@ mod explain;
 mod generate;
 mod import;
 mod index;
+mod merge;
 mod model;
 mod output;
 mod progress;
+mod records;
+mod review;
 mod scan;
+mod users;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use crate::access::{self, Actor, User};
+use crate::error::UserError;
 use crate::pipeline::DataDir;
+use crate::record::PatientRecord;
 use crate::settings::Settings;
+use crate::store::audit::{Action, NewEntry};
+use crate::store::Store;
 
 /// Único: find and resolve duplicate patient records in a national patient registry (RNU).
 #[derive(Debug, Parser)]
@@ -50,6 +60,9 @@ pub struct GlobalArgs {
     /// No progress bars and no summaries (problems are still reported on stderr).
     #[arg(long, short, global = true)]
     quiet: bool,
+    /// The person taking decisions or reading patients (review, merge, unmerge, show, history).
+    #[arg(long, global = true, env = "UNICO_USER")]
+    user: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -73,6 +86,23 @@ enum Command {
     Evaluate(evaluate::Args),
     /// Run the whole pipeline on the shipped sample registry and show the top candidates.
     Demo(demo::Args),
+    /// Work through the review queue: list, show, approve, reject, defer (needs --user).
+    #[command(subcommand)]
+    Review(review::Command),
+    /// Merge duplicates into a principal record (needs --user).
+    Merge(merge::MergeArgs),
+    /// Undo a merge (needs --user).
+    Unmerge(merge::UnmergeArgs),
+    /// Show a patient record; a merged one leads to its principal (needs --user).
+    Show(records::ShowArgs),
+    /// Every merge, unmerge and decision that touched a record (needs --user).
+    History(records::HistoryArgs),
+    /// Manage the people who use Único and their profiles.
+    #[command(subcommand)]
+    Users(users::Command),
+    /// Read and verify the audit log.
+    #[command(subcommand)]
+    Audit(audit::Command),
 }
 
 /// What every subcommand gets.
@@ -80,12 +110,63 @@ pub(crate) struct Context {
     data_dir: DataDir,
     settings: Settings,
     quiet: bool,
+    user: Option<String>,
 }
 
 impl Context {
     fn progress(&self) -> progress::Bars {
         progress::Bars::new(self.quiet)
     }
+
+    /// The person this command acts for (`--user` or `UNICO_USER`): registered and enabled.
+    fn person(&self, store: &Store) -> anyhow::Result<User> {
+        let Some(username) = &self.user else {
+            return Err(UserError::Settings(
+                "this command acts for a person: give --user USERNAME (or set UNICO_USER)".into(),
+            )
+            .into());
+        };
+        let user = store
+            .user(username)?
+            .ok_or_else(|| UserError::UnknownUser(username.clone()))?;
+        if user.disabled {
+            return Err(access::refused(format!("o utilizador {username} está desativado")).into());
+        }
+        Ok(user)
+    }
+}
+
+/// The actor of a batch command: the operating-system account.
+pub(crate) fn system_actor() -> Actor {
+    Actor::System(operator())
+}
+
+/// Audits a batch command run under the operating-system account.
+pub(crate) fn audit_batch(store: &mut Store, action: Action, details: String) -> anyhow::Result<()> {
+    store.audit(
+        &system_actor(),
+        action,
+        &NewEntry {
+            details: Some(details),
+            ..NewEntry::default()
+        },
+    )?;
+    Ok(())
+}
+
+/// Writes to the audit log that `user` read `records` (checked by the caller).
+pub(crate) fn audit_view(store: &mut Store, user: &User, records: &[&PatientRecord], what: &str) -> anyhow::Result<()> {
+    let nnus: Vec<_> = records.iter().map(|r| r.sns_number).collect();
+    store.audit(
+        &Actor::Person(user.clone()),
+        Action::View,
+        &NewEntry {
+            records: &nnus,
+            details: Some(what.to_string()),
+            ..NewEntry::default()
+        },
+    )?;
+    Ok(())
 }
 
 /// Parses the arguments, runs, and returns the exit code.
@@ -119,6 +200,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         data_dir: DataDir::new(&cli.global.data_dir),
         settings,
         quiet: cli.global.quiet,
+        user: cli.global.user,
     };
     match cli.command {
         Command::Import(args) => import::run(&context, args),
@@ -131,6 +213,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Explain(args) => explain::run(&context, args),
         Command::Evaluate(args) => evaluate::run(&context, args),
         Command::Demo(args) => demo::run(&context, args),
+        Command::Review(command) => review::run(&context, command),
+        Command::Merge(args) => merge::merge(&context, args),
+        Command::Unmerge(args) => merge::unmerge(&context, args),
+        Command::Show(args) => records::show(&context, args),
+        Command::History(args) => records::history(&context, args),
+        Command::Users(command) => users::run(&context, command),
+        Command::Audit(command) => audit::run(&context, command),
     }
 }
 

@@ -29,7 +29,41 @@ pub(crate) fn record_line(record: &PatientRecord) -> String {
     )
 }
 
-fn truncate(text: &str, width: usize) -> String {
+/// A field's name as the registry's people know it.
+pub(crate) fn field_label(field: &str) -> &str {
+    match field {
+        "sns_number" => "NNU",
+        "full_name" => "Nome completo",
+        "sex" => "Sexo",
+        "birth_date" => "Data de nascimento",
+        "nationality" => "Nacionalidade",
+        "birth_country" => "País de naturalidade",
+        "birth_district" => "Distrito",
+        "birth_municipality" => "Concelho",
+        "birth_parish" => "Freguesia",
+        "registration_unit" => "Local de inscrição",
+        "nif" => "NIF",
+        "registration_type" => "Tipo de registo",
+        "death_date" => "Data de óbito",
+        other => other,
+    }
+}
+
+/// A record's fields as shown: value, or "—" when empty, and "(inválido)" after an invalid one.
+pub(crate) fn shown_fields(record: &PatientRecord) -> Vec<String> {
+    let invalid = record.invalid_fields();
+    crate::store::records::field_texts(record)
+        .into_iter()
+        .zip(crate::record::FIELDS)
+        .map(|(value, field)| match value {
+            None => "—".to_string(),
+            Some(value) if invalid.contains(&field) => format!("{value} (inválido)"),
+            Some(value) => value,
+        })
+        .collect()
+}
+
+pub(crate) fn truncate(text: &str, width: usize) -> String {
     if text.chars().count() <= width {
         text.to_string()
     } else {

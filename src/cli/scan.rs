@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use super::Context;
 use crate::pipeline::{scan, ScanOptions, ScanReport};
+use crate::store::audit::Action;
 
 /// Find the likely duplicates: candidates, scores, clusters.
 ///
@@ -29,6 +30,14 @@ pub(crate) fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
         &context.settings,
         &ScanOptions { train: args.train },
         &context.progress(),
+    )?;
+    super::audit_batch(
+        &mut store,
+        if report.trained { Action::Train } else { Action::Scan },
+        format!(
+            "scan {}: {} records, {} clusters",
+            report.scan_id, report.figures.n_records, report.figures.n_clusters
+        ),
     )?;
     if !context.quiet {
         print_report(&report, context.settings.scan.threshold_match_probability);

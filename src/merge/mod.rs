@@ -49,13 +49,43 @@ pub fn plan(principal: &PatientRecord, duplicates: &[&PatientRecord]) -> MergePl
     for duplicate in duplicates {
         let from = duplicate.sns_number;
         fill_value("sex", &mut merged.sex, &duplicate.sex, from, &mut fills);
-        fill_value("birth_date", &mut merged.birth_date, &duplicate.birth_date, from, &mut fills);
-        fill_value("nationality", &mut merged.nationality, &duplicate.nationality, from, &mut fills);
-        fill_value("birth_country", &mut merged.birth_country, &duplicate.birth_country, from, &mut fills);
+        fill_value(
+            "birth_date",
+            &mut merged.birth_date,
+            &duplicate.birth_date,
+            from,
+            &mut fills,
+        );
+        fill_value(
+            "nationality",
+            &mut merged.nationality,
+            &duplicate.nationality,
+            from,
+            &mut fills,
+        );
+        fill_value(
+            "birth_country",
+            &mut merged.birth_country,
+            &duplicate.birth_country,
+            from,
+            &mut fills,
+        );
         fill_birthplace(&mut merged, duplicate, &mut fills);
-        fill_text("registration_unit", &mut merged.registration_unit, &duplicate.registration_unit, from, &mut fills);
+        fill_text(
+            "registration_unit",
+            &mut merged.registration_unit,
+            &duplicate.registration_unit,
+            from,
+            &mut fills,
+        );
         fill_value("nif", &mut merged.nif, &duplicate.nif, from, &mut fills);
-        fill_value("death_date", &mut merged.death_date, &duplicate.death_date, from, &mut fills);
+        fill_value(
+            "death_date",
+            &mut merged.death_date,
+            &duplicate.death_date,
+            from,
+            &mut fills,
+        );
     }
     let recomputed = registration_type_of(&merged);
     if merged.registration_type != recomputed {
@@ -127,7 +157,13 @@ fn fill_birthplace(principal: &mut PatientRecord, duplicate: &PatientRecord, fil
         return;
     }
     let from = duplicate.sns_number;
-    fill_text("birth_district", &mut principal.birth_district, &duplicate.birth_district, from, fills);
+    fill_text(
+        "birth_district",
+        &mut principal.birth_district,
+        &duplicate.birth_district,
+        from,
+        fills,
+    );
     fill_text(
         "birth_municipality",
         &mut principal.birth_municipality,
@@ -135,7 +171,13 @@ fn fill_birthplace(principal: &mut PatientRecord, duplicate: &PatientRecord, fil
         from,
         fills,
     );
-    fill_text("birth_parish", &mut principal.birth_parish, &duplicate.birth_parish, from, fills);
+    fill_text(
+        "birth_parish",
+        &mut principal.birth_parish,
+        &duplicate.birth_parish,
+        from,
+        fills,
+    );
 }
 
 /// The registration type a record's data gives it: historico when a death date is set;
@@ -164,7 +206,9 @@ fn mandatory_fields_complete(record: &PatientRecord) -> bool {
         && record.nationality.valid().is_some()
         && record.birth_country.valid().is_some()
         && (!born_in_portugal
-            || (record.birth_district.is_some() && record.birth_municipality.is_some() && record.birth_parish.is_some()))
+            || (record.birth_district.is_some()
+                && record.birth_municipality.is_some()
+                && record.birth_parish.is_some()))
 }
 
 /// Options that relax a rule.
@@ -191,7 +235,10 @@ pub fn check(principal: &StoredRecord, duplicates: &[StoredRecord], overrides: O
     for (i, duplicate) in duplicates.iter().enumerate() {
         let d = &duplicate.record;
         if d.id == p.id {
-            return Err(refused(format!("o utente {} não pode ser fundido consigo próprio", d.sns_number)));
+            return Err(refused(format!(
+                "o utente {} não pode ser fundido consigo próprio",
+                d.sns_number
+            )));
         }
         if duplicates[..i].iter().any(|other| other.record.id == d.id) {
             return Err(refused(format!("o utente {} foi indicado duas vezes", d.sns_number)));
@@ -238,7 +285,13 @@ pub fn suggested_principal(records: &[&PatientRecord]) -> Option<(usize, String)
         Some(RegistrationType::Incompleto) => 3,
         None => 4,
     };
-    let best = (0..records.len()).min_by_key(|&i| (rank(records[i]), records[i].sns_number, usize::MAX - completeness(records[i])))?;
+    let best = (0..records.len()).min_by_key(|&i| {
+        (
+            rank(records[i]),
+            records[i].sns_number,
+            usize::MAX - completeness(records[i]),
+        )
+    })?;
     let chosen = records[best];
     let others: Vec<&&PatientRecord> = records.iter().filter(|r| r.id != chosen.id).collect();
     let why = if others.iter().all(|o| rank(o) > rank(chosen)) {
@@ -315,10 +368,17 @@ mod tests {
         duplicate.birth_country = duplicate.nationality.clone();
         duplicate.nif = Value::Valid(Nif::from_base(23456789));
         let plan = plan(&principal, &[&duplicate]);
-        assert_eq!(plan.principal.sex, Value::Valid(Sex::F), "the principal keeps its values");
+        assert_eq!(
+            plan.principal.sex,
+            Value::Valid(Sex::F),
+            "the principal keeps its values"
+        );
         assert_eq!(plan.principal.birth_date, duplicate.birth_date);
         assert_eq!(plan.principal.nif, duplicate.nif, "a valid NIF replaces an invalid one");
-        assert_eq!(plan.principal.registration_type, Value::Valid(RegistrationType::Atualizado));
+        assert_eq!(
+            plan.principal.registration_type,
+            Value::Valid(RegistrationType::Atualizado)
+        );
         let fields: Vec<&str> = plan.fills.iter().map(|f| f.field).collect();
         assert_eq!(
             fields,
@@ -348,7 +408,9 @@ mod tests {
         let a = record(200000001, "Ana Sousa");
         let mut dead = record(200000002, "Ana Sousa");
         dead.death_date = Value::Valid(Date::new(2020, 1, 5).unwrap());
-        let message = check(&stored(&a), &[stored(&dead)], Overrides::default()).unwrap_err().to_string();
+        let message = check(&stored(&a), &[stored(&dead)], Overrides::default())
+            .unwrap_err()
+            .to_string();
         assert!(message.contains("200000002") && message.contains("óbito"), "{message}");
         assert!(check(&stored(&a), &[stored(&a)], Overrides::default()).is_err());
         let mut merged = stored(&record(200000003, "Ana Sousa"));
@@ -359,7 +421,9 @@ mod tests {
         let (mut x, mut y) = (record(200000004, "Ana Sousa"), record(200000005, "Ana Sousa"));
         x.nif = Value::Valid(Nif::from_base(12345678));
         y.nif = Value::Valid(Nif::from_base(23456789));
-        let message = check(&stored(&x), &[stored(&y)], Overrides::default()).unwrap_err().to_string();
+        let message = check(&stored(&x), &[stored(&y)], Overrides::default())
+            .unwrap_err()
+            .to_string();
         assert!(message.contains("NIF"), "{message}");
         let no_reason = Overrides {
             force: true,

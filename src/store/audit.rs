@@ -278,7 +278,11 @@ fn entry_from_row(row: &Row) -> rusqlite::Result<AuditEntry> {
         actor: row.get(2)?,
         actor_kind: row.get(3)?,
         action: row.get(4)?,
-        records: records.split(',').filter(|s| !s.is_empty()).map(str::to_string).collect(),
+        records: records
+            .split(',')
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect(),
         reason: row.get(6)?,
         ticket: row.get(7)?,
         details: row.get(8)?,
@@ -290,7 +294,9 @@ fn entry_from_row(row: &Row) -> rusqlite::Result<AuditEntry> {
 impl Store {
     /// Appends one entry in its own transaction (for actions that write nothing else).
     pub fn audit(&mut self, actor: &Actor, action: Action, entry: &NewEntry) -> Result<i64> {
-        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let id = append_on(&tx, actor, action, entry)?;
         tx.commit()?;
         Ok(id)
@@ -317,7 +323,9 @@ impl Store {
     /// Walks the whole chain: ids consecutive from 1, each entry's hash recomputed, each
     /// `prev_hash` equal to the previous entry's hash, and the last entry equal to the head.
     pub fn verify_audit(&self) -> Result<AuditVerification> {
-        let mut stmt = self.conn.prepare(&format!("SELECT {ENTRY_COLUMNS} FROM audit_log ORDER BY id"))?;
+        let mut stmt = self
+            .conn
+            .prepare(&format!("SELECT {ENTRY_COLUMNS} FROM audit_log ORDER BY id"))?;
         let mut rows = stmt.query([])?;
         let (mut expected_id, mut prev_hash) = (1i64, GENESIS.to_string());
         let broken = |at_id: i64, reason: &str| {
@@ -332,7 +340,10 @@ impl Store {
                 return broken(expected_id, "entry missing (the ids jump)");
             }
             if entry.prev_hash != prev_hash {
-                return broken(entry.id, "does not follow the previous entry (an entry was removed or replaced)");
+                return broken(
+                    entry.id,
+                    "does not follow the previous entry (an entry was removed or replaced)",
+                );
             }
             let records = row.get::<_, String>(5)?;
             let hash = entry_hash(&EntryFields {
@@ -412,7 +423,9 @@ mod tests {
     #[test]
     fn the_database_refuses_updates_and_deletes() {
         let store = filled_store();
-        let update = store.conn.execute("UPDATE audit_log SET reason = 'outra' WHERE id = 2", []);
+        let update = store
+            .conn
+            .execute("UPDATE audit_log SET reason = 'outra' WHERE id = 2", []);
         assert!(update.unwrap_err().to_string().contains("append-only"));
         assert!(store.conn.execute("DELETE FROM audit_log WHERE id = 5", []).is_err());
     }
@@ -424,16 +437,25 @@ mod tests {
         edit.conn
             .execute("UPDATE audit_log SET reason = 'outra' WHERE id = 3", [])
             .unwrap();
-        assert!(matches!(edit.verify_audit().unwrap(), AuditVerification::Broken { at_id: 3, .. }));
+        assert!(matches!(
+            edit.verify_audit().unwrap(),
+            AuditVerification::Broken { at_id: 3, .. }
+        ));
 
         let middle = filled_store();
         middle.conn.execute_batch("DROP TRIGGER audit_log_no_delete").unwrap();
         middle.conn.execute("DELETE FROM audit_log WHERE id = 2", []).unwrap();
-        assert!(matches!(middle.verify_audit().unwrap(), AuditVerification::Broken { at_id: 2, .. }));
+        assert!(matches!(
+            middle.verify_audit().unwrap(),
+            AuditVerification::Broken { at_id: 2, .. }
+        ));
 
         let tail = filled_store();
         tail.conn.execute_batch("DROP TRIGGER audit_log_no_delete").unwrap();
         tail.conn.execute("DELETE FROM audit_log WHERE id = 5", []).unwrap();
-        assert!(matches!(tail.verify_audit().unwrap(), AuditVerification::Broken { at_id: 5, .. }));
+        assert!(matches!(
+            tail.verify_audit().unwrap(),
+            AuditVerification::Broken { at_id: 5, .. }
+        ));
     }
 }

@@ -233,9 +233,9 @@ impl Store {
             merged_into: None,
         });
         let forced = request.force
-            && duplicates.iter().any(|d| {
-                matches!((principal.record.nif.valid(), d.record.nif.valid()), (Some(a), Some(b)) if a != b)
-            });
+            && duplicates
+                .iter()
+                .any(|d| matches!((principal.record.nif.valid(), d.record.nif.valid()), (Some(a), Some(b)) if a != b));
         tx.prepare_cached(
             "INSERT INTO merges (principal_id, merged_at, merged_by, reason, ticket, forced, principal_before,
                                  principal_after)
@@ -290,7 +290,13 @@ impl Store {
             if outcome.plan.fills.is_empty() {
                 "nothing".to_string()
             } else {
-                outcome.plan.fills.iter().map(|f| f.field).collect::<Vec<_>>().join(", ")
+                outcome
+                    .plan
+                    .fills
+                    .iter()
+                    .map(|f| f.field)
+                    .collect::<Vec<_>>()
+                    .join(", ")
             },
             if forced { "; forced despite different NIFs" } else { "" }
         );
@@ -356,8 +362,9 @@ impl Store {
         }
         let mut duplicates = Vec::new();
         {
-            let mut stmt =
-                tx.prepare_cached("SELECT record_id, before FROM merge_duplicates WHERE merge_id = ?1 ORDER BY position")?;
+            let mut stmt = tx.prepare_cached(
+                "SELECT record_id, before FROM merge_duplicates WHERE merge_id = ?1 ORDER BY position",
+            )?;
             let rows = stmt.query_map([merge_id], |r| Ok((RecordId(r.get(0)?), r.get::<_, String>(1)?)))?;
             for row in rows {
                 let (id, before) = row?;
@@ -536,9 +543,9 @@ impl Store {
 
     /// Pairs deferred and still due later than `today` (or with no date).
     pub fn deferred_pairs(&self, today: &str) -> Result<Vec<(RecordId, RecordId)>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT record_id_l, record_id_r FROM deferred_pairs WHERE until IS NULL OR until > ?1",
-        )?;
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT record_id_l, record_id_r FROM deferred_pairs WHERE until IS NULL OR until > ?1")?;
         let rows = stmt.query_map([today], |r| Ok((RecordId(r.get(0)?), RecordId(r.get(1)?))))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
@@ -596,7 +603,9 @@ impl Store {
                 .collect::<rusqlite::Result<_>>()?;
             merges.push(MergeInfo {
                 id,
-                principal: principal.parse().map_err(|_| Error::Internal(format!("NNU {principal}")))?,
+                principal: principal
+                    .parse()
+                    .map_err(|_| Error::Internal(format!("NNU {principal}")))?,
                 duplicates,
                 merged_at,
                 merged_by,

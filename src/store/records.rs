@@ -211,13 +211,18 @@ impl Store {
 
     /// Records by id (any status), in the order asked; unknown ids are left out.
     pub fn records_by_id(&self, ids: &[RecordId]) -> Result<Vec<PatientRecord>> {
+        Ok(self.stored_records_by_id(ids)?.into_iter().map(|s| s.record).collect())
+    }
+
+    /// Stored records (with status) by id, in the order asked; unknown ids are left out.
+    pub fn stored_records_by_id(&self, ids: &[RecordId]) -> Result<Vec<StoredRecord>> {
         let mut stmt = self
             .conn
             .prepare_cached(&format!("SELECT {RECORD_COLUMNS} FROM records WHERE id = ?1"))?;
         let mut out = Vec::with_capacity(ids.len());
         for id in ids {
             if let Some(stored) = stmt.query_row([id.0], stored_record_from_row).optional()? {
-                out.push(stored.record);
+                out.push(stored);
             }
         }
         Ok(out)

@@ -70,7 +70,9 @@ impl Store {
 
     /// A user's password hash (PHC string), if one is set.
     pub fn user_password_hash(&self, username: &str) -> Result<Option<String>> {
-        let mut stmt = self.conn.prepare_cached("SELECT password_hash FROM users WHERE username = ?1")?;
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT password_hash FROM users WHERE username = ?1")?;
         Ok(stmt.query_row([username], |row| row.get(0)).optional()?.flatten())
     }
 }

@@ -1,0 +1,144 @@
+//! `unico merge` and `unico unmerge`: decisions of a person (`--user`), checked against their
+//! profile and institutions inside the same transaction that writes them.
+
+use std::process::ExitCode;
+
+use super::output::field_label;
+use super::Context;
+use crate::access::{self, Actor, Permission, User};
+use crate::record::{Nnu, PatientRecord};
+use crate::store::merges::{MergeOutcome, MergeRequest};
+use crate::store::records::field_texts;
+use crate::store::Store;
+
+/// Merge duplicates into a principal: the principal keeps its NNU and values, its empty fields
+/// are filled from the duplicates, and the duplicates are kept as merged records pointing at it.
+#[derive(Debug, clap::Args)]
+pub struct MergeArgs {
+    /// The record kept (principal).
+    #[arg(long)]
+    principal: Nnu,
+    /// The duplicates, comma-separated or repeated.
+    #[arg(long = "duplicate", value_delimiter = ',', required = true)]
+    duplicates: Vec<Nnu>,
+    /// Why.
+    #[arg(long)]
+    reason: Option<String>,
+    /// The service-desk ticket (incident number) this merge answers.
+    #[arg(long)]
+    ticket: Option<String>,
+    /// Merge although the records have two different valid NIFs (needs --reason).
+    #[arg(long)]
+    force: bool,
+    /// Show the resulting principal and write nothing.
+    #[arg(long)]
+    dry_run: bool,
+}
+
+/// Undo a merge: both records as they were before, later edits of the principal kept.
+#[derive(Debug, clap::Args)]
+pub struct UnmergeArgs {
+    /// The merge's number (shown by `merge`, `history`, `audit list`).
+    merge_id: i64,
+    /// Why.
+    #[arg(long)]
+    reason: String,
+    /// The service-desk ticket this answers.
+    #[arg(long)]
+    ticket: Option<String>,
+}
+
+/// Runs a merge for `user` and prints the result.
+pub(crate) fn run_merge(store: &mut Store, user: &User, request: &MergeRequest, quiet: bool) -> anyhow::Result<()> {
+    let authorize = |records: &[&PatientRecord]| access::check(user, Permission::Decide, records, request.ticket);
+    let outcome = store.merge(&Actor::Person(user.clone()), request, &authorize)?;
+    if !quiet || request.dry_run {
+        print!("{}", describe(&outcome, request.dry_run));
+    }
+    Ok(())
+}
+
+fn describe(outcome: &MergeOutcome, dry_run: bool) -> String {
+    let principal = &outcome.plan.principal;
+    let duplicates: Vec<String> = outcome.duplicates.iter().map(|d| d.sns_number.to_string()).collect();
+    let mut out = if dry_run {
+        format!(
+            "Simulação (nada foi gravado): fundir {} no utente {}\n",
+            duplicates.join(", "),
+            principal.sns_number
+        )
+    } else {
+        format!(
+            "Fusão n.º {}: {} fundido(s) no utente {} (principal)\n",
+            outcome.merge_id,
+            duplicates.join(", "),
+            principal.sns_number
+        )
+    };
+    if outcome.plan.fills.is_empty() {
+        out.push_str("  Nenhum campo do principal foi preenchido.\n");
+    }
+    for fill in &outcome.plan.fills {
+        out.push_str(&format!(
+            "  {}: {} → {} (do utente {})\n",
+            field_label(fill.field),
+            fill.old_value.as_deref().unwrap_or("vazio"),
+            fill.new_value,
+            fill.from
+        ));
+    }
+    if dry_run {
+        out.push_str("Principal resultante:\n");
+        for (field, value) in crate::record::FIELDS.iter().zip(field_texts(principal)) {
+            out.push_str(&format!(
+                "  {:<22} {}\n",
+                field_label(field),
+                value.as_deref().unwrap_or("—")
+            ));
+        }
+    }
+    out
+}
+
+pub(crate) fn merge(context: &Context, args: MergeArgs) -> anyhow::Result<ExitCode> {
+    let mut store = context.data_dir.open_store()?;
+    let user = context.person(&store)?;
+    let request = MergeRequest {
+        principal: args.principal,
+        duplicates: &args.duplicates,
+        reason: args.reason.as_deref(),
+        ticket: args.ticket.as_deref(),
+        force: args.force,
+        dry_run: args.dry_run,
+    };
+    run_merge(&mut store, &user, &request, context.quiet)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(crate) fn unmerge(context: &Context, args: UnmergeArgs) -> anyhow::Result<ExitCode> {
+    let mut store = context.data_dir.open_store()?;
+    let user = context.person(&store)?;
+    let ticket = args.ticket.as_deref();
+    let authorize = |records: &[&PatientRecord]| access::check(&user, Permission::Decide, records, ticket);
+    let outcome = store.unmerge(
+        &Actor::Person(user.clone()),
+        args.merge_id,
+        &args.reason,
+        ticket,
+        &authorize,
+    )?;
+    if !context.quiet {
+        let restored: Vec<String> = outcome.restored.iter().map(Nnu::to_string).collect();
+        println!(
+            "Fusão n.º {} desfeita: {} de novo ativo(s); o principal {} voltou ao que era antes da fusão.",
+            args.merge_id,
+            restored.join(", "),
+            outcome.principal
+        );
+        if !outcome.kept_later_edits.is_empty() {
+            let fields: Vec<&str> = outcome.kept_later_edits.iter().map(|f| field_label(f)).collect();
+            println!("  Mantidas as alterações posteriores à fusão: {}", fields.join(", "));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

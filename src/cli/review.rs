@@ -1,0 +1,371 @@
+//! `unico review list|show|approve|reject|defer`: the supervisor's work through the candidate
+//! clusters of their institutions.
+
+use std::process::ExitCode;
+
+use super::merge::run_merge;
+use super::output::{field_label, reasons, shown_fields, truncate};
+use super::{audit_view, Context};
+use crate::access::{self, Actor, Permission, User};
+use crate::error::{Error, UserError};
+use crate::record::{Date, Nnu, PatientRecord, FIELDS};
+use crate::review::{cluster, queue, QueueCluster, QueueFilter};
+use crate::store::merges::MergeRequest;
+use crate::store::{today, Store};
+
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    /// The clusters waiting for a decision that you may see, best first.
+    List(ListArgs),
+    /// One cluster: its records side by side, what differs, each pair's reasons, the suggested
+    /// principal.
+    Show {
+        /// Cluster number (from `review list`).
+        cluster: u32,
+    },
+    /// Approve a cluster: merge its other records into the principal you choose.
+    Approve(ApproveArgs),
+    /// Reject a cluster or a pair as not the same person: later scans never propose it again.
+    Reject(RejectArgs),
+    /// Put a cluster or a pair aside (until a date, or until it gains a new pair).
+    Defer(DeferArgs),
+}
+
+/// Filters of the queue.
+#[derive(Debug, clap::Args)]
+pub struct ListArgs {
+    /// Only clusters with a record registered in this unit (institution code).
+    #[arg(long)]
+    unit: Option<String>,
+    /// Only clusters whose best pair has at least this match probability.
+    #[arg(long)]
+    min_probability: Option<f64>,
+    /// Only clusters whose best pair has at most this match probability.
+    #[arg(long)]
+    max_probability: Option<f64>,
+    /// Only clusters waiting for at least this many days.
+    #[arg(long)]
+    waiting_days: Option<i32>,
+    /// Only clusters with a patient of this age in years, e.g. 0-17 or 65-120.
+    #[arg(long, value_parser = parse_age_band)]
+    age: Option<(i32, i32)>,
+    /// List the deferred clusters instead.
+    #[arg(long)]
+    deferred: bool,
+    /// At most this many clusters.
+    #[arg(long, default_value_t = 50)]
+    limit: usize,
+}
+
+/// Approve a cluster.
+#[derive(Debug, clap::Args)]
+pub struct ApproveArgs {
+    /// Cluster number.
+    cluster: u32,
+    /// The record to keep (see the suggestion of `review show`).
+    #[arg(long)]
+    principal: Nnu,
+    /// Records of the cluster to leave out of the merge (comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    exclude: Vec<Nnu>,
+    /// Why.
+    #[arg(long)]
+    reason: Option<String>,
+    /// The service-desk ticket this answers.
+    #[arg(long)]
+    ticket: Option<String>,
+    /// Merge although two records have different valid NIFs (needs --reason).
+    #[arg(long)]
+    force: bool,
+}
+
+/// Reject a cluster or a pair.
+#[derive(Debug, clap::Args)]
+pub struct RejectArgs {
+    /// A cluster number, or a pair of NNUs as NNU:NNU.
+    target: String,
+    /// Why they are not the same person.
+    #[arg(long)]
+    reason: String,
+    /// The service-desk ticket this answers.
+    #[arg(long)]
+    ticket: Option<String>,
+}
+
+/// Defer a cluster or a pair.
+#[derive(Debug, clap::Args)]
+pub struct DeferArgs {
+    /// A cluster number, or a pair of NNUs as NNU:NNU.
+    target: String,
+    /// Until this date (YYYY-MM-DD); without it, until the cluster changes.
+    #[arg(long, value_parser = parse_date)]
+    until: Option<Date>,
+    /// Why.
+    #[arg(long)]
+    reason: Option<String>,
+}
+
+fn parse_date(text: &str) -> Result<Date, String> {
+    Date::parse(text).map_err(|e| e.to_string())
+}
+
+fn parse_age_band(text: &str) -> Result<(i32, i32), String> {
+    let (lo, hi) = text.split_once('-').ok_or("expected MIN-MAX, e.g. 0-17")?;
+    let (lo, hi) = (
+        lo.trim().parse().map_err(|_| "MIN is not a number")?,
+        hi.trim().parse().map_err(|_| "MAX is not a number")?,
+    );
+    if lo > hi {
+        return Err("MIN is above MAX".into());
+    }
+    Ok((lo, hi))
+}
+
+fn open_cluster(store: &Store, id: u32) -> anyhow::Result<QueueCluster> {
+    Ok(cluster(store, id)?.ok_or_else(|| {
+        Error::from(UserError::NotReady(format!(
+            "o cluster {id} não está na fila: já foi decidido, ou um novo scan mudou a fila (`unico review list`)"
+        )))
+    })?)
+}
+
+/// The cluster, checked visible to the user (at least one record in their institutions).
+fn visible_cluster(store: &Store, user: &User, id: u32) -> anyhow::Result<QueueCluster> {
+    let cluster = open_cluster(store, id)?;
+    if !cluster
+        .records
+        .iter()
+        .any(|r| user.covers(r.record.registration_unit.as_deref()))
+    {
+        return Err(access::refused(format!(
+            "nenhum registo do cluster {id} está inscrito nas instituições de {}",
+            user.username
+        ))
+        .into());
+    }
+    Ok(cluster)
+}
+
+pub(crate) fn run(context: &Context, command: Command) -> anyhow::Result<ExitCode> {
+    let mut store = context.data_dir.open_store()?;
+    let user = context.person(&store)?;
+    match command {
+        Command::List(args) => list(&mut store, &user, args),
+        Command::Show { cluster } => show(&mut store, &user, cluster),
+        Command::Approve(args) => {
+            let cluster = visible_cluster(&store, &user, args.cluster)?;
+            if !cluster.records.iter().any(|r| r.record.sns_number == args.principal) {
+                return Err(UserError::Settings(format!(
+                    "o utente {} não é um registo ativo do cluster {}",
+                    args.principal, args.cluster
+                ))
+                .into());
+            }
+            let duplicates: Vec<Nnu> = cluster
+                .records
+                .iter()
+                .map(|r| r.record.sns_number)
+                .filter(|&n| n != args.principal && !args.exclude.contains(&n))
+                .collect();
+            let request = MergeRequest {
+                principal: args.principal,
+                duplicates: &duplicates,
+                reason: args.reason.as_deref(),
+                ticket: args.ticket.as_deref(),
+                force: args.force,
+                dry_run: false,
+            };
+            run_merge(&mut store, &user, &request, context.quiet)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Reject(args) => {
+            let pairs = target_pairs(&store, &user, &args.target, true)?;
+            let ticket = args.ticket.as_deref();
+            let authorize = |records: &[&PatientRecord]| access::check(&user, Permission::Decide, records, ticket);
+            let n = store.reject_pairs(&Actor::Person(user.clone()), &pairs, &args.reason, ticket, &authorize)?;
+            if !context.quiet {
+                println!("{n} par(es) rejeitado(s): não voltarão a ser propostos.");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Defer(args) => {
+            let pairs = target_pairs(&store, &user, &args.target, false)?;
+            let until = args.until.map(|d| d.to_string());
+            let authorize = |records: &[&PatientRecord]| access::check(&user, Permission::Decide, records, None);
+            let n = store.defer_pairs(
+                &Actor::Person(user.clone()),
+                &pairs,
+                args.reason.as_deref(),
+                until.as_deref(),
+                &authorize,
+            )?;
+            if !context.quiet {
+                println!(
+                    "{n} par(es) adiado(s){}.",
+                    until.map(|u| format!(" até {u}")).unwrap_or_default()
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// The pairs a reject or defer applies to: `NNU:NNU`, or a cluster's pairs (every two of its
+/// records when rejecting, its open pairs when deferring).
+fn target_pairs(store: &Store, user: &User, target: &str, every_two: bool) -> anyhow::Result<Vec<(Nnu, Nnu)>> {
+    if let Some((a, b)) = target.split_once([':', ',', '/']) {
+        let parse = |t: &str| {
+            t.trim()
+                .parse::<Nnu>()
+                .map_err(|e| UserError::Settings(format!("{t:?}: {e}")))
+        };
+        return Ok(vec![(parse(a)?, parse(b)?)]);
+    }
+    let id: u32 = target
+        .trim()
+        .parse()
+        .map_err(|_| UserError::Settings(format!("{target:?}: expected a cluster number or NNU:NNU")))?;
+    let cluster = visible_cluster(store, user, id)?;
+    let nnus: Vec<Nnu> = cluster.records.iter().map(|r| r.record.sns_number).collect();
+    if every_two {
+        Ok(nnus
+            .iter()
+            .enumerate()
+            .flat_map(|(i, &a)| nnus[i + 1..].iter().map(move |&b| (a, b)))
+            .collect())
+    } else {
+        Ok(cluster.pairs.iter().map(|p| (p.sns_number_l, p.sns_number_r)).collect())
+    }
+}
+
+fn list(store: &mut Store, user: &User, args: ListArgs) -> anyhow::Result<ExitCode> {
+    let filter = QueueFilter {
+        unit: args.unit,
+        min_probability: args.min_probability,
+        max_probability: args.max_probability,
+        min_waiting_days: args.waiting_days,
+        patient_age: args.age,
+        deferred: args.deferred,
+    };
+    let visible = |record: &PatientRecord| user.covers(record.registration_unit.as_deref());
+    let clusters = queue(store, &filter, &visible)?;
+    let shown = &clusters[..clusters.len().min(args.limit)];
+    let today = today();
+    println!(
+        "{} cluster(s) {}na fila de {}{}",
+        clusters.len(),
+        if args.deferred { "adiado(s) " } else { "" },
+        user.username,
+        if shown.len() < clusters.len() {
+            format!(", os {} primeiros:", shown.len())
+        } else {
+            ":".into()
+        }
+    );
+    if shown.is_empty() {
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!(
+        "{:>7}  {:>4}  {:>6}  {:>5}  {:<20} utentes",
+        "cluster", "reg.", "prob.", "dias", "locais de inscrição"
+    );
+    let mut viewed: Vec<&PatientRecord> = Vec::new();
+    for cluster in shown {
+        let mut units: Vec<&str> = cluster
+            .records
+            .iter()
+            .filter_map(|r| r.record.registration_unit.as_deref())
+            .collect();
+        units.sort_unstable();
+        units.dedup();
+        let first = &cluster.records[0].record;
+        println!(
+            "{:>7}  {:>4}  {:>6.3}  {:>5}  {:<20} {} {}{}",
+            cluster.id,
+            cluster.records.len(),
+            cluster.max_probability,
+            cluster.waiting_days(today).map_or("—".into(), |d| d.to_string()),
+            truncate(&units.join(","), 20),
+            first.sns_number,
+            truncate(&first.full_name, 36),
+            if cluster.records.len() > 1 {
+                format!(" (+{})", cluster.records.len() - 1)
+            } else {
+                String::new()
+            }
+        );
+        viewed.push(first);
+    }
+    // The list shows one name per cluster: that is reading patients' data.
+    audit_view(store, user, &viewed, "review list")?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn show(store: &mut Store, user: &User, id: u32) -> anyhow::Result<ExitCode> {
+    let cluster = visible_cluster(store, user, id)?;
+    let records: Vec<&PatientRecord> = cluster.records.iter().map(|r| &r.record).collect();
+    // Seeing the cluster means seeing all of its records (DESIGN.md §Access: at least one is
+    // in the user's institutions); the view is audited for each of them.
+    audit_view(store, user, &records, &format!("review show {id}"))?;
+    let suggestion = cluster.suggestion();
+    println!(
+        "Cluster {} · {} registos · melhor probabilidade {:.3}{}",
+        cluster.id,
+        records.len(),
+        cluster.max_probability,
+        cluster
+            .first_seen
+            .as_deref()
+            .map(|f| format!(" · proposto em {}", &f[..10.min(f.len())]))
+            .unwrap_or_default()
+    );
+    let columns: Vec<Vec<String>> = records.iter().map(|r| shown_fields(r)).collect();
+    const WIDTH: usize = 30;
+    print!("\n{:<22} {:<1}", "", "");
+    for (i, record) in records.iter().enumerate() {
+        let mark = if suggestion.as_ref().is_some_and(|(s, _)| *s == i) {
+            " (sugerido)"
+        } else {
+            ""
+        };
+        print!(" {:<WIDTH$}", format!("{}{mark}", record.sns_number));
+    }
+    println!();
+    for (f, field) in FIELDS.iter().enumerate().skip(1) {
+        let differs = columns.iter().any(|c| c[f] != columns[0][f]);
+        print!("{:<22} {}", field_label(field), if differs { "≠" } else { " " });
+        for column in &columns {
+            print!(" {:<WIDTH$}", truncate(&column[f], WIDTH));
+        }
+        println!();
+    }
+    println!("\n(≠: o campo difere entre os registos)");
+    if let Some((i, why)) = &suggestion {
+        println!("Principal sugerido: {} — {why}", records[*i].sns_number);
+    }
+    println!("\nPares:");
+    for pair in &cluster.pairs {
+        println!(
+            "  {} – {}  probabilidade {:.3} (peso {:+.1}): {}",
+            pair.sns_number_l,
+            pair.sns_number_r,
+            pair.match_probability,
+            pair.match_weight,
+            reasons(&pair.gamma, &pair.partial_weights)
+        );
+    }
+    for (l, r) in &cluster.rejected {
+        let nnu = |id| {
+            cluster
+                .records
+                .iter()
+                .find(|s| s.record.id == id)
+                .map_or("?".into(), |s| s.record.sns_number.to_string())
+        };
+        println!("  {} – {}  rejeitado antes: não é a mesma pessoa", nnu(*l), nnu(*r));
+    }
+    println!(
+        "\nDecidir: unico review approve {id} --principal NNU [--exclude NNU] | unico review reject {id} --reason \"…\" | unico review defer {id}"
+    );
+    Ok(ExitCode::SUCCESS)
+}
