@@ -12,3 +12,6 @@ mod architecture;
 
 // The pipeline end to end: generate, import, index, scan, candidates, explain, evaluate.
 mod pipeline;
+
+// Users and profiles, review queue, merge and unmerge, audit log.
+mod review;
