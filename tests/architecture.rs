@@ -61,6 +61,12 @@ fn dependencies_stay_in_their_modules() {
         ["comparison/comparator.rs"],
         "only the comparator calls strsim"
     );
+    assert_eq!(users_of("argon2::"), ["access/mod.rs"], "only access/ hashes passwords");
+    assert_eq!(
+        users_of("sha2::"),
+        ["store/audit.rs"],
+        "only the audit log hashes entries"
+    );
     assert!(
         users_of("rayon").iter().all(|f| !f.starts_with("store/")),
         "no rayon inside store/"

@@ -685,6 +685,33 @@ fn supervisors_review_their_institutions_and_rescans_respect_decisions() {
         .stdout;
     assert!(!after.contains(&format!("\n{approve_id:>7} ")) && !after.contains(&format!("\n{reject_id:>7} ")));
 
+    // Deferring a cluster takes it out of the list and into the deferred one.
+    let defer_id = after
+        .lines()
+        .skip(2)
+        .find_map(|l| l.split_whitespace().next()?.parse::<u32>().ok())
+        .expect("another cluster in the queue");
+    let row = format!("\n{defer_id:>7} ");
+    dir.unico_ok(
+        &[
+            "--user",
+            "sup",
+            "review",
+            "defer",
+            &defer_id.to_string(),
+            "--until",
+            "2099-01-01",
+        ],
+        0,
+    );
+    let list = dir
+        .unico_ok(&["--user", "sup", "review", "list", "--limit", "1000"], 0)
+        .stdout;
+    let deferred = dir
+        .unico_ok(&["--user", "sup", "review", "list", "--deferred", "--limit", "1000"], 0)
+        .stdout;
+    assert!(!list.contains(&row) && deferred.contains(&row), "{list}\n{deferred}");
+
     // A rescan proposes neither the merged record nor the rejected pair, and still finds the rest.
     let n_before = sample.candidate_pairs().len();
     dir.unico_ok(&["-q", "scan"], 0);

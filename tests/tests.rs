@@ -15,3 +15,6 @@ mod pipeline;
 
 // Users and profiles, review queue, merge and unmerge, audit log.
 mod review;
+
+// Concurrent merges, a merge killed midway, merge + unmerge on every sample cluster.
+mod reliability;

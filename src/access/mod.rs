@@ -177,6 +177,28 @@ pub enum Permission {
 /// Checks that `user` may act on every one of `records`; the refusal names the first record
 /// (and its unit) that is out of reach, or what the profile lacks.
 pub fn check(user: &User, permission: Permission, records: &[&PatientRecord], ticket: Option<&str>) -> Result<()> {
+    check_profile(user, permission, ticket)?;
+    for record in records {
+        let unit = record.registration_unit.as_deref();
+        if !user.covers(unit) {
+            return Err(refused(format!(
+                "o utente {} está inscrito em {}, fora das instituições de {} ({})",
+                record.sns_number,
+                unit.unwrap_or("(sem local de inscrição)"),
+                user.username,
+                if user.institutions.is_empty() {
+                    "nenhuma".to_string()
+                } else {
+                    user.institutions.join(", ")
+                }
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Checks what the profile allows, whatever the records.
+pub fn check_profile(user: &User, permission: Permission, ticket: Option<&str>) -> Result<()> {
     if user.disabled {
         return Err(refused(format!("o utilizador {} está desativado", user.username)));
     }
@@ -192,22 +214,6 @@ pub fn check(user: &User, permission: Permission, records: &[&PatientRecord], ti
             return Err(refused(format!(
                 "o Centro de Suporte só decide no âmbito de um pedido: indique --ticket (utilizador {})",
                 user.username
-            )));
-        }
-    }
-    for record in records {
-        let unit = record.registration_unit.as_deref();
-        if !user.covers(unit) {
-            return Err(refused(format!(
-                "o utente {} está inscrito em {}, fora das instituições de {} ({})",
-                record.sns_number,
-                unit.unwrap_or("(sem local de inscrição)"),
-                user.username,
-                if user.institutions.is_empty() {
-                    "nenhuma".to_string()
-                } else {
-                    user.institutions.join(", ")
-                }
             )));
         }
     }

@@ -2,6 +2,7 @@
 
 use std::process::ExitCode;
 
+use super::output::entry_notes;
 use super::Context;
 use crate::record::Nnu;
 use crate::store::audit::{AuditFilter, AuditVerification};
@@ -49,15 +50,13 @@ pub(crate) fn run(context: &Context, command: Command) -> anyhow::Result<ExitCod
                     );
                 } else {
                     println!(
-                        "{:>6}  {}  {:<12} {:<12} {}{}{}{}",
+                        "{:>6}  {}  {:<12} {:<12} {}{}",
                         entry.id,
                         entry.at,
                         entry.actor,
                         entry.action,
                         entry.records.join(" "),
-                        entry.details.map(|d| format!("  [{d}]")).unwrap_or_default(),
-                        entry.ticket.map(|t| format!("  pedido {t}")).unwrap_or_default(),
-                        entry.reason.map(|r| format!("  motivo: {r}")).unwrap_or_default(),
+                        entry_notes(&entry)
                     );
                 }
             }

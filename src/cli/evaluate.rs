@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use super::output::waterfall_table;
 use super::Context;
 use crate::evaluate::evaluate;
+use crate::store::audit::Action;
 
 /// Measure the latest scan against ground truth (a CSV with sns_number and cluster_id, as
 /// `unico generate` writes): precision, recall and F1 at the threshold, the best-F1 threshold,
@@ -26,7 +27,7 @@ pub struct Args {
 }
 
 pub(crate) fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
-    let store = context.data_dir.open_store()?;
+    let mut store = context.data_dir.open_store()?;
     let e = evaluate(
         &store,
         &context.data_dir,
@@ -113,5 +114,10 @@ pub(crate) fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
             print!("{}", waterfall_table(&pair.waterfall));
         }
     }
+    super::audit_batch(
+        &mut store,
+        Action::Export,
+        format!("evaluate against {}", args.file.display()),
+    )?;
     Ok(ExitCode::SUCCESS)
 }

@@ -6,6 +6,7 @@ use super::output::{record_line, waterfall_table};
 use super::Context;
 use crate::pipeline::explain;
 use crate::record::Nnu;
+use crate::store::audit::{Action, NewEntry};
 
 /// Explain the score of two records: prior, each comparison's level, m, u and weight, and the
 /// final probability.
@@ -21,8 +22,18 @@ pub struct Args {
 }
 
 pub(crate) fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
-    let store = context.data_dir.open_store()?;
+    let mut store = context.data_dir.open_store()?;
     let (a, b, waterfall) = explain(&store, &context.data_dir, &context.settings, args.a, args.b)?;
+    // Two records shown to whoever runs it: an operator's command, audited as a view.
+    store.audit(
+        &super::system_actor(),
+        Action::View,
+        &NewEntry {
+            records: &[a.sns_number, b.sns_number],
+            details: Some("explain".into()),
+            ..NewEntry::default()
+        },
+    )?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&waterfall)?);
     } else {

@@ -63,6 +63,21 @@ pub(crate) fn shown_fields(record: &PatientRecord) -> Vec<String> {
         .collect()
 }
 
+/// An audit entry's details, ticket and reason, each when present: `  [merge 3]  pedido INC-1  motivo: …`.
+pub(crate) fn entry_notes(entry: &crate::store::audit::AuditEntry) -> String {
+    let mut notes = String::new();
+    if let Some(details) = &entry.details {
+        notes.push_str(&format!("  [{details}]"));
+    }
+    if let Some(ticket) = &entry.ticket {
+        notes.push_str(&format!("  pedido {ticket}"));
+    }
+    if let Some(reason) = &entry.reason {
+        notes.push_str(&format!("  motivo: {reason}"));
+    }
+    notes
+}
+
 pub(crate) fn truncate(text: &str, width: usize) -> String {
     if text.chars().count() <= width {
         text.to_string()

@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use super::output::{field_label, shown_fields};
+use super::output::{entry_notes, field_label, shown_fields};
 use super::{audit_view, Context};
 use crate::access::{self, Permission};
 use crate::error::{Error, UserError};
@@ -111,14 +111,12 @@ pub(crate) fn history(context: &Context, args: HistoryArgs) -> anyhow::Result<Ex
             _ => entry.action.as_str(),
         };
         println!(
-            "{}  {:<32} por {:<12} utentes {}{}{}{}",
+            "{}  {:<32} por {:<12} utentes {}{}",
             entry.at,
             what,
             entry.actor,
             entry.records.join(", "),
-            entry.details.map(|d| format!("  [{d}]")).unwrap_or_default(),
-            entry.ticket.map(|t| format!("  pedido {t}")).unwrap_or_default(),
-            entry.reason.map(|r| format!("  motivo: {r}")).unwrap_or_default(),
+            entry_notes(&entry)
         );
     }
     Ok(ExitCode::SUCCESS)

@@ -191,7 +191,15 @@ pub(crate) fn run(context: &Context, command: Command) -> anyhow::Result<ExitCod
         Command::Defer(args) => {
             let pairs = target_pairs(&store, &user, &args.target, false)?;
             let until = args.until.map(|d| d.to_string());
-            let authorize = |records: &[&PatientRecord]| access::check(&user, Permission::Decide, records, None);
+            // Deferring changes no record: the profile must decide, and the cluster must be one
+            // the user sees (a record in their institutions).
+            let authorize = |records: &[&PatientRecord]| {
+                access::check_profile(&user, Permission::Decide, None)?;
+                match records.iter().any(|r| user.covers(r.registration_unit.as_deref())) {
+                    true => Ok(()),
+                    false => access::check(&user, Permission::View, records, None),
+                }
+            };
             let n = store.defer_pairs(
                 &Actor::Person(user.clone()),
                 &pairs,

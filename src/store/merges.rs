@@ -618,3 +618,129 @@ impl Store {
         Ok(merges)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::record::{Country, Date, Nif, RegistrationType, Sex, Value};
+    use crate::store::records::{ImportRow, ImportWriteOptions};
+
+    fn value<T: Clone + std::fmt::Debug + 'static>(
+        valid: Vec<T>,
+        invalid: &'static str,
+    ) -> impl Strategy<Value = Value<T>> {
+        prop_oneof![
+            Just(Value::Missing),
+            proptest::sample::select(valid).prop_map(Value::Valid),
+            Just(Value::Invalid(invalid.to_string())),
+        ]
+    }
+
+    fn text(options: &'static [&'static str]) -> impl Strategy<Value = Option<String>> {
+        proptest::option::of(proptest::sample::select(options).prop_map(str::to_string))
+    }
+
+    prop_compose! {
+        fn record()(
+            sex in value(vec![Sex::M, Sex::F], "X"),
+            birth_date in value(vec![Date::new(1950, 1, 1).unwrap(), Date::new(1990, 4, 2).unwrap()], "31/02/2000"),
+            nationality in value(vec![Country::PORTUGAL, Country::from_alpha2("UA").unwrap()], "ZZ"),
+            birth_country in value(vec![Country::PORTUGAL, Country::from_alpha2("BR").unwrap()], "Atlântida"),
+            birth_district in text(&["Lisboa", "Porto"]),
+            birth_municipality in text(&["Loures", "Gaia"]),
+            birth_parish in text(&["Camarate", "Bonfim"]),
+            registration_unit in text(&["U1", "U2"]),
+            nif in value(vec![Nif::from_base(12345670), Nif::from_base(23456780)], "123456788"),
+            registration_type in value(RegistrationType::ALL.to_vec(), "provisório"),
+            dead in any::<bool>(),
+        ) -> PatientRecord {
+            let mut record = PatientRecord::new(Nnu::from_u32(100_000_000).unwrap(), "Maria Teste");
+            record.sex = sex;
+            record.birth_date = birth_date;
+            record.nationality = nationality;
+            record.birth_country = birth_country;
+            record.birth_district = birth_district;
+            record.birth_municipality = birth_municipality;
+            record.birth_parish = birth_parish;
+            record.registration_unit = registration_unit;
+            record.nif = nif;
+            record.registration_type = registration_type;
+            record.death_date = if dead { Value::Valid(Date::new(2020, 5, 1).unwrap()) } else { Value::Missing };
+            record
+        }
+    }
+
+    fn images(store: &Store) -> Vec<RecordImage> {
+        let ids: Vec<RecordId> = (1..=6).map(RecordId).collect();
+        store
+            .stored_records_by_id(&ids)
+            .unwrap()
+            .iter()
+            .map(RecordImage::of)
+            .collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        /// For random clusters, merge then unmerge is the identity on the registry.
+        #[test]
+        fn merge_then_unmerge_is_the_identity(
+            mut records in proptest::collection::vec(record(), 2..6),
+            principal in 0usize..6,
+        ) {
+            let mut store = Store::open_in_memory().unwrap();
+            let rows: Vec<ImportRow> = records
+                .iter_mut()
+                .enumerate()
+                .map(|(i, record)| {
+                    record.sns_number = Nnu::from_u32(100_000_001 + i as u32).unwrap();
+                    ImportRow { line: i as u64 + 2, record: record.clone() }
+                })
+                .collect();
+            let options = ImportWriteOptions {
+                file: "test.csv",
+                operator: "test",
+                update: false,
+                strict: false,
+                n_problems_before: 0,
+                n_rejected_before: 0,
+                n_flagged_values: 0,
+                n_rows: rows.len(),
+            };
+            store.write_import(&rows, &options).unwrap();
+            let before = images(&store);
+            let principal = principal % records.len();
+            let duplicates: Vec<Nnu> = records
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| *i != principal)
+                .map(|(_, r)| r.sns_number)
+                .collect();
+            let request = MergeRequest {
+                principal: records[principal].sns_number,
+                duplicates: &duplicates,
+                reason: Some("teste"),
+                ticket: None,
+                force: true,
+                dry_run: false,
+            };
+            let actor = Actor::System("test".into());
+            let allow = |_: &[&PatientRecord]| Ok(());
+            match store.merge(&actor, &request, &allow) {
+                Ok(outcome) => {
+                    let during = images(&store);
+                    prop_assert_eq!(during.iter().filter(|i| i.status == "merged").count(), duplicates.len());
+                    store.unmerge(&actor, outcome.merge_id, "teste", None, &allow).unwrap();
+                }
+                Err(_) => {
+                    let dead = records.iter().filter(|r| !r.death_date.is_missing()).count();
+                    prop_assert!(dead > 0 && dead < records.len(), "only a death mismatch refuses a forced merge");
+                }
+            }
+            prop_assert_eq!(images(&store), before);
+        }
+    }
+}
