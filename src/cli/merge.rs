@@ -5,11 +5,10 @@ use std::process::ExitCode;
 
 use super::output::field_label;
 use super::Context;
-use crate::access::{self, Actor, Permission, User};
-use crate::record::{Nnu, PatientRecord};
+use crate::record::Nnu;
+use crate::review::actions;
 use crate::store::merges::{MergeOutcome, MergeRequest};
 use crate::store::records::field_texts;
-use crate::store::Store;
 
 /// Merge duplicates into a principal: the principal keeps its NNU and values, its empty fields
 /// are filled from the duplicates, and the duplicates are kept as merged records pointing at it.
@@ -48,17 +47,8 @@ pub struct UnmergeArgs {
     ticket: Option<String>,
 }
 
-/// Runs a merge for `user` and prints the result.
-pub(crate) fn run_merge(store: &mut Store, user: &User, request: &MergeRequest, quiet: bool) -> anyhow::Result<()> {
-    let authorize = |records: &[&PatientRecord]| access::check(user, Permission::Decide, records, request.ticket);
-    let outcome = store.merge(&Actor::Person(user.clone()), request, &authorize)?;
-    if !quiet || request.dry_run {
-        print!("{}", describe(&outcome, request.dry_run));
-    }
-    Ok(())
-}
-
-fn describe(outcome: &MergeOutcome, dry_run: bool) -> String {
+/// What a merge did (or, dry, would do), for people.
+pub(crate) fn describe_merge(outcome: &MergeOutcome, dry_run: bool) -> String {
     let principal = &outcome.plan.principal;
     let duplicates: Vec<String> = outcome.duplicates.iter().map(|d| d.sns_number.to_string()).collect();
     let mut out = if dry_run {
@@ -111,22 +101,17 @@ pub(crate) fn merge(context: &Context, args: MergeArgs) -> anyhow::Result<ExitCo
         force: args.force,
         dry_run: args.dry_run,
     };
-    run_merge(&mut store, &user, &request, context.quiet)?;
+    let outcome = actions::merge(&mut store, &user, &request)?;
+    if !context.quiet || request.dry_run {
+        print!("{}", describe_merge(&outcome, request.dry_run));
+    }
     Ok(ExitCode::SUCCESS)
 }
 
 pub(crate) fn unmerge(context: &Context, args: UnmergeArgs) -> anyhow::Result<ExitCode> {
     let mut store = context.data_dir.open_store()?;
     let user = context.person(&store)?;
-    let ticket = args.ticket.as_deref();
-    let authorize = |records: &[&PatientRecord]| access::check(&user, Permission::Decide, records, ticket);
-    let outcome = store.unmerge(
-        &Actor::Person(user.clone()),
-        args.merge_id,
-        &args.reason,
-        ticket,
-        &authorize,
-    )?;
+    let outcome = actions::unmerge(&mut store, &user, args.merge_id, &args.reason, args.ticket.as_deref())?;
     if !context.quiet {
         let restored: Vec<String> = outcome.restored.iter().map(Nnu::to_string).collect();
         println!(

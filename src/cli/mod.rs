@@ -30,7 +30,6 @@ use clap::{Parser, Subcommand};
 use crate::access::{self, Actor, User};
 use crate::error::UserError;
 use crate::pipeline::DataDir;
-use crate::record::PatientRecord;
 use crate::settings::Settings;
 use crate::store::audit::{Action, NewEntry};
 use crate::store::Store;
@@ -148,21 +147,6 @@ pub(crate) fn audit_batch(store: &mut Store, action: Action, details: String) ->
         action,
         &NewEntry {
             details: Some(details),
-            ..NewEntry::default()
-        },
-    )?;
-    Ok(())
-}
-
-/// Writes to the audit log that `user` read `records` (checked by the caller).
-pub(crate) fn audit_view(store: &mut Store, user: &User, records: &[&PatientRecord], what: &str) -> anyhow::Result<()> {
-    let nnus: Vec<_> = records.iter().map(|r| r.sns_number).collect();
-    store.audit(
-        &Actor::Person(user.clone()),
-        Action::View,
-        &NewEntry {
-            records: &nnus,
-            details: Some(what.to_string()),
             ..NewEntry::default()
         },
     )?;

@@ -3,13 +3,11 @@
 use std::process::ExitCode;
 
 use super::output::{entry_notes, field_label, shown_fields};
-use super::{audit_view, Context};
-use crate::access::{self, Permission};
-use crate::error::{Error, UserError};
-use crate::record::{Nnu, Status, FIELDS};
-use crate::store::audit::{Action, AuditFilter};
+use super::Context;
+use crate::record::{Nnu, FIELDS};
+use crate::review::actions;
+use crate::store::audit::Action;
 use crate::store::records::StoredRecord;
-use crate::store::Store;
 
 /// Show a record; a merged record leads to its principal.
 #[derive(Debug, clap::Args)]
@@ -25,12 +23,6 @@ pub struct HistoryArgs {
     nnu: Nnu,
 }
 
-fn find(store: &Store, nnu: Nnu) -> anyhow::Result<StoredRecord> {
-    Ok(store
-        .record_by_nnu(nnu)?
-        .ok_or_else(|| Error::from(UserError::UnknownRecord(nnu.to_string())))?)
-}
-
 fn print_record(stored: &StoredRecord) {
     for (field, value) in FIELDS.iter().zip(shown_fields(&stored.record)) {
         println!("  {:<22} {value}", field_label(field));
@@ -40,26 +32,8 @@ fn print_record(stored: &StoredRecord) {
 pub(crate) fn show(context: &Context, args: ShowArgs) -> anyhow::Result<ExitCode> {
     let mut store = context.data_dir.open_store()?;
     let user = context.person(&store)?;
-    let asked = find(&store, args.nnu)?;
-    // Follow the replaced-by links to the active principal.
-    let mut chain = vec![asked.clone()];
-    while let Some(next) = chain
-        .last()
-        .filter(|r| r.status == Status::Merged)
-        .and_then(|r| r.merged_into)
-    {
-        let next = store
-            .stored_records_by_id(&[next])?
-            .pop()
-            .ok_or_else(|| Error::Internal(format!("record {} points at a missing principal", args.nnu)))?;
-        if chain.iter().any(|r| r.record.id == next.record.id) {
-            return Err(Error::Internal(format!("record {} is in a merge loop", args.nnu)).into());
-        }
-        chain.push(next);
-    }
-    let records: Vec<_> = chain.iter().map(|r| &r.record).collect();
-    access::check(&user, Permission::View, &records[..1], None)?;
-    audit_view(&mut store, &user, &records, "show")?;
+    let view = actions::read_record(&mut store, &user, args.nnu)?;
+    let chain = &view.chain;
     for pair in chain.windows(2) {
         println!(
             "O utente {} foi fundido no utente {} (registo principal).",
@@ -73,8 +47,8 @@ pub(crate) fn show(context: &Context, args: ShowArgs) -> anyhow::Result<ExitCode
         if chain.len() > 1 { " (principal)" } else { "" }
     );
     print_record(principal);
-    let merges = store.merges_of(principal.record.id)?;
-    let merged_in: Vec<String> = merges
+    let merged_in: Vec<String> = view
+        .merges
         .iter()
         .filter(|m| m.principal == principal.record.sns_number && m.unmerged.is_none())
         .map(|m| {
@@ -91,14 +65,7 @@ pub(crate) fn show(context: &Context, args: ShowArgs) -> anyhow::Result<ExitCode
 pub(crate) fn history(context: &Context, args: HistoryArgs) -> anyhow::Result<ExitCode> {
     let mut store = context.data_dir.open_store()?;
     let user = context.person(&store)?;
-    let stored = find(&store, args.nnu)?;
-    access::check(&user, Permission::View, &[&stored.record], None)?;
-    audit_view(&mut store, &user, &[&stored.record], "history")?;
-    let entries = store.audit_entries(&AuditFilter {
-        record: Some(args.nnu),
-        actor: None,
-        decisions_only: true,
-    })?;
+    let entries = actions::history(&mut store, &user, args.nnu)?;
     if entries.is_empty() {
         println!("Nenhuma decisão sobre o utente {}.", args.nnu);
     }

@@ -3,14 +3,13 @@
 
 use std::process::ExitCode;
 
-use super::merge::run_merge;
+use super::merge::describe_merge;
 use super::output::{field_label, reasons, shown_fields, truncate};
-use super::{audit_view, Context};
-use crate::access::{self, Actor, Permission, User};
-use crate::error::{Error, UserError};
+use super::Context;
+use crate::access::User;
 use crate::record::{Date, Nnu, PatientRecord, FIELDS};
-use crate::review::{cluster, queue, QueueCluster, QueueFilter};
-use crate::store::merges::MergeRequest;
+use crate::review::actions::{self, Approval, Target};
+use crate::review::QueueFilter;
 use crate::store::{today, Store};
 
 #[derive(Debug, clap::Subcommand)]
@@ -83,7 +82,7 @@ pub struct ApproveArgs {
 #[derive(Debug, clap::Args)]
 pub struct RejectArgs {
     /// A cluster number, or a pair of NNUs as NNU:NNU.
-    target: String,
+    target: Target,
     /// Why they are not the same person.
     #[arg(long)]
     reason: String,
@@ -96,7 +95,7 @@ pub struct RejectArgs {
 #[derive(Debug, clap::Args)]
 pub struct DeferArgs {
     /// A cluster number, or a pair of NNUs as NNU:NNU.
-    target: String,
+    target: Target,
     /// Until this date (YYYY-MM-DD); without it, until the cluster changes.
     #[arg(long, value_parser = parse_date)]
     until: Option<Date>,
@@ -121,31 +120,6 @@ fn parse_age_band(text: &str) -> Result<(i32, i32), String> {
     Ok((lo, hi))
 }
 
-fn open_cluster(store: &Store, id: u32) -> anyhow::Result<QueueCluster> {
-    Ok(cluster(store, id)?.ok_or_else(|| {
-        Error::from(UserError::NotReady(format!(
-            "o cluster {id} não está na fila: já foi decidido, ou um novo scan mudou a fila (`unico review list`)"
-        )))
-    })?)
-}
-
-/// The cluster, checked visible to the user (at least one record in their institutions).
-fn visible_cluster(store: &Store, user: &User, id: u32) -> anyhow::Result<QueueCluster> {
-    let cluster = open_cluster(store, id)?;
-    if !cluster
-        .records
-        .iter()
-        .any(|r| user.covers(r.record.registration_unit.as_deref()))
-    {
-        return Err(access::refused(format!(
-            "nenhum registo do cluster {id} está inscrito nas instituições de {}",
-            user.username
-        ))
-        .into());
-    }
-    Ok(cluster)
-}
-
 pub(crate) fn run(context: &Context, command: Command) -> anyhow::Result<ExitCode> {
     let mut store = context.data_dir.open_store()?;
     let user = context.person(&store)?;
@@ -153,60 +127,30 @@ pub(crate) fn run(context: &Context, command: Command) -> anyhow::Result<ExitCod
         Command::List(args) => list(&mut store, &user, args),
         Command::Show { cluster } => show(&mut store, &user, cluster),
         Command::Approve(args) => {
-            let cluster = visible_cluster(&store, &user, args.cluster)?;
-            if !cluster.records.iter().any(|r| r.record.sns_number == args.principal) {
-                return Err(UserError::Settings(format!(
-                    "o utente {} não é um registo ativo do cluster {}",
-                    args.principal, args.cluster
-                ))
-                .into());
-            }
-            let duplicates: Vec<Nnu> = cluster
-                .records
-                .iter()
-                .map(|r| r.record.sns_number)
-                .filter(|&n| n != args.principal && !args.exclude.contains(&n))
-                .collect();
-            let request = MergeRequest {
-                principal: args.principal,
-                duplicates: &duplicates,
-                reason: args.reason.as_deref(),
-                ticket: args.ticket.as_deref(),
+            let approval = Approval {
+                cluster: args.cluster,
+                principal: Some(args.principal),
+                exclude: args.exclude,
+                reason: args.reason,
+                ticket: args.ticket,
                 force: args.force,
-                dry_run: false,
             };
-            run_merge(&mut store, &user, &request, context.quiet)?;
+            let outcome = actions::approve(&mut store, &user, &approval)?;
+            if !context.quiet {
+                print!("{}", describe_merge(&outcome, false));
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Reject(args) => {
-            let pairs = target_pairs(&store, &user, &args.target, true)?;
-            let ticket = args.ticket.as_deref();
-            let authorize = |records: &[&PatientRecord]| access::check(&user, Permission::Decide, records, ticket);
-            let n = store.reject_pairs(&Actor::Person(user.clone()), &pairs, &args.reason, ticket, &authorize)?;
+            let n = actions::reject(&mut store, &user, args.target, &args.reason, args.ticket.as_deref())?;
             if !context.quiet {
                 println!("{n} par(es) rejeitado(s): não voltarão a ser propostos.");
             }
             Ok(ExitCode::SUCCESS)
         }
         Command::Defer(args) => {
-            let pairs = target_pairs(&store, &user, &args.target, false)?;
             let until = args.until.map(|d| d.to_string());
-            // Deferring changes no record: the profile must decide, and the cluster must be one
-            // the user sees (a record in their institutions).
-            let authorize = |records: &[&PatientRecord]| {
-                access::check_profile(&user, Permission::Decide, None)?;
-                match records.iter().any(|r| user.covers(r.registration_unit.as_deref())) {
-                    true => Ok(()),
-                    false => access::check(&user, Permission::View, records, None),
-                }
-            };
-            let n = store.defer_pairs(
-                &Actor::Person(user.clone()),
-                &pairs,
-                args.reason.as_deref(),
-                until.as_deref(),
-                &authorize,
-            )?;
+            let n = actions::defer(&mut store, &user, args.target, until.as_deref(), args.reason.as_deref())?;
             if !context.quiet {
                 println!(
                     "{n} par(es) adiado(s){}.",
@@ -215,34 +159,6 @@ pub(crate) fn run(context: &Context, command: Command) -> anyhow::Result<ExitCod
             }
             Ok(ExitCode::SUCCESS)
         }
-    }
-}
-
-/// The pairs a reject or defer applies to: `NNU:NNU`, or a cluster's pairs (every two of its
-/// records when rejecting, its open pairs when deferring).
-fn target_pairs(store: &Store, user: &User, target: &str, every_two: bool) -> anyhow::Result<Vec<(Nnu, Nnu)>> {
-    if let Some((a, b)) = target.split_once([':', ',', '/']) {
-        let parse = |t: &str| {
-            t.trim()
-                .parse::<Nnu>()
-                .map_err(|e| UserError::Settings(format!("{t:?}: {e}")))
-        };
-        return Ok(vec![(parse(a)?, parse(b)?)]);
-    }
-    let id: u32 = target
-        .trim()
-        .parse()
-        .map_err(|_| UserError::Settings(format!("{target:?}: expected a cluster number or NNU:NNU")))?;
-    let cluster = visible_cluster(store, user, id)?;
-    let nnus: Vec<Nnu> = cluster.records.iter().map(|r| r.record.sns_number).collect();
-    if every_two {
-        Ok(nnus
-            .iter()
-            .enumerate()
-            .flat_map(|(i, &a)| nnus[i + 1..].iter().map(move |&b| (a, b)))
-            .collect())
-    } else {
-        Ok(cluster.pairs.iter().map(|p| (p.sns_number_l, p.sns_number_r)).collect())
     }
 }
 
@@ -255,8 +171,7 @@ fn list(store: &mut Store, user: &User, args: ListArgs) -> anyhow::Result<ExitCo
         patient_age: args.age,
         deferred: args.deferred,
     };
-    let visible = |record: &PatientRecord| user.covers(record.registration_unit.as_deref());
-    let clusters = queue(store, &filter, &visible)?;
+    let clusters = actions::user_queue(store, user, &filter)?;
     let shown = &clusters[..clusters.len().min(args.limit)];
     let today = today();
     println!(
@@ -305,16 +220,15 @@ fn list(store: &mut Store, user: &User, args: ListArgs) -> anyhow::Result<ExitCo
         viewed.push(first);
     }
     // The list shows one name per cluster: that is reading patients' data.
-    audit_view(store, user, &viewed, "review list")?;
+    actions::audit_view(store, user, &viewed, "review list")?;
     Ok(ExitCode::SUCCESS)
 }
 
 fn show(store: &mut Store, user: &User, id: u32) -> anyhow::Result<ExitCode> {
-    let cluster = visible_cluster(store, user, id)?;
-    let records: Vec<&PatientRecord> = cluster.records.iter().map(|r| &r.record).collect();
     // Seeing the cluster means seeing all of its records (DESIGN.md §Access: at least one is
     // in the user's institutions); the view is audited for each of them.
-    audit_view(store, user, &records, &format!("review show {id}"))?;
+    let cluster = actions::read_cluster(store, user, id)?;
+    let records: Vec<&PatientRecord> = cluster.records.iter().map(|r| &r.record).collect();
     let suggestion = cluster.suggestion();
     println!(
         "Cluster {} · {} registos · melhor probabilidade {:.3}{}",

@@ -11,6 +11,8 @@
 //! - a person sees a cluster only when at least one of its active records is registered in one
 //!   of their institutions.
 
+pub mod actions;
+
 use std::collections::{HashMap, HashSet};
 
 use crate::error::Result;

@@ -1,0 +1,286 @@
+//! What a person does with the queue and the records, once for every front end (the command
+//! line, the web application, its JSON API): each function checks the person's profile and
+//! institutions, acts through the store's transactions, and leaves its audit entry.
+//!
+//! **Invariant:** no front end calls `Store::merge`, `unmerge`, `reject_pairs`, `defer_pairs`
+//! or reads a patient for a person other than through these functions.
+
+use super::{cluster, queue, QueueCluster, QueueFilter};
+use crate::access::{self, refused, Actor, Permission, User};
+use crate::error::{Error, Result, UserError};
+use crate::record::{Nnu, PatientRecord, Status};
+use crate::store::audit::{Action, AuditEntry, AuditFilter, NewEntry};
+use crate::store::merges::{MergeInfo, MergeOutcome, MergeRequest, UnmergeOutcome};
+use crate::store::records::StoredRecord;
+use crate::store::Store;
+
+/// A cluster of the queue, or one pair of records.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// A cluster of the latest scan.
+    Cluster(u32),
+    /// Two records.
+    Pair(Nnu, Nnu),
+}
+
+impl std::str::FromStr for Target {
+    type Err = String;
+
+    /// `42` (a cluster) or `123456789:987654321` (a pair; `,` or `/` also separate).
+    fn from_str(text: &str) -> std::result::Result<Target, String> {
+        if let Some((a, b)) = text.split_once([':', ',', '/']) {
+            let parse = |t: &str| t.trim().parse::<Nnu>().map_err(|e| format!("{t:?}: {e}"));
+            return Ok(Target::Pair(parse(a)?, parse(b)?));
+        }
+        text.trim()
+            .parse()
+            .map(Target::Cluster)
+            .map_err(|_| format!("{text:?}: expected a cluster number or NNU:NNU"))
+    }
+}
+
+/// An approval of a cluster.
+#[derive(Clone, Debug, Default)]
+pub struct Approval {
+    /// Cluster number.
+    pub cluster: u32,
+    /// The record kept.
+    pub principal: Option<Nnu>,
+    /// Records of the cluster left out.
+    pub exclude: Vec<Nnu>,
+    /// Why.
+    pub reason: Option<String>,
+    /// The ticket it answers.
+    pub ticket: Option<String>,
+    /// Despite two different valid NIFs.
+    pub force: bool,
+}
+
+/// A record as a person reads it: the chain from the record asked for to its active principal.
+#[derive(Clone, Debug)]
+pub struct RecordView {
+    /// The record asked for first, its principal last (one element when not merged).
+    pub chain: Vec<StoredRecord>,
+    /// The merges that touched the principal, oldest first.
+    pub merges: Vec<MergeInfo>,
+}
+
+impl RecordView {
+    /// The active record this view leads to.
+    pub fn principal(&self) -> &StoredRecord {
+        self.chain.last().expect("a view holds at least the record asked for")
+    }
+}
+
+fn person(user: &User) -> Actor {
+    Actor::Person(user.clone())
+}
+
+/// Writes that `user` read `records`.
+pub fn audit_view(store: &mut Store, user: &User, records: &[&PatientRecord], what: &str) -> Result<()> {
+    let nnus: Vec<Nnu> = records.iter().map(|r| r.sns_number).collect();
+    store.audit(
+        &person(user),
+        Action::View,
+        &NewEntry {
+            records: &nnus,
+            details: Some(what.to_string()),
+            ..NewEntry::default()
+        },
+    )?;
+    Ok(())
+}
+
+/// The queue as `user` may see it (no patient data is read here: the caller audits what it
+/// shows with [`audit_view`]).
+pub fn user_queue(store: &Store, user: &User, filter: &QueueFilter) -> Result<Vec<QueueCluster>> {
+    access::check_profile(user, Permission::View, None)?;
+    let visible = |record: &PatientRecord| user.covers(record.registration_unit.as_deref());
+    queue(store, filter, &visible)
+}
+
+/// A cluster of the queue that `user` may see (a record in their institutions).
+pub fn visible_cluster(store: &Store, user: &User, id: u32) -> Result<QueueCluster> {
+    access::check_profile(user, Permission::View, None)?;
+    let cluster = cluster(store, id)?.ok_or_else(|| {
+        Error::from(UserError::NotReady(format!(
+            "o cluster {id} não está na fila: já foi decidido, ou um novo scan mudou a fila"
+        )))
+    })?;
+    if !cluster
+        .records
+        .iter()
+        .any(|r| user.covers(r.record.registration_unit.as_deref()))
+    {
+        return Err(refused(format!(
+            "nenhum registo do cluster {id} está inscrito nas instituições de {}",
+            user.username
+        )));
+    }
+    Ok(cluster)
+}
+
+/// Opens a cluster for reading: visible to `user`, and the view audited for all its records.
+pub fn read_cluster(store: &mut Store, user: &User, id: u32) -> Result<QueueCluster> {
+    let cluster = visible_cluster(store, user, id)?;
+    let records: Vec<&PatientRecord> = cluster.records.iter().map(|r| &r.record).collect();
+    audit_view(store, user, &records, &format!("review show {id}"))?;
+    Ok(cluster)
+}
+
+/// Merges records for `user` (or, dry, shows what would happen).
+pub fn merge(store: &mut Store, user: &User, request: &MergeRequest) -> Result<MergeOutcome> {
+    let authorize = |records: &[&PatientRecord]| access::check(user, Permission::Decide, records, request.ticket);
+    store.merge(&person(user), request, &authorize)
+}
+
+/// Approves a cluster: its other records (but the excluded) merged into the principal.
+pub fn approve(store: &mut Store, user: &User, approval: &Approval) -> Result<MergeOutcome> {
+    let cluster = visible_cluster(store, user, approval.cluster)?;
+    let principal = approval
+        .principal
+        .ok_or_else(|| UserError::Settings("escolha o registo principal".into()))?;
+    if !cluster.records.iter().any(|r| r.record.sns_number == principal) {
+        return Err(UserError::Settings(format!(
+            "o utente {principal} não é um registo ativo do cluster {}",
+            approval.cluster
+        ))
+        .into());
+    }
+    let duplicates: Vec<Nnu> = cluster
+        .records
+        .iter()
+        .map(|r| r.record.sns_number)
+        .filter(|&n| n != principal && !approval.exclude.contains(&n))
+        .collect();
+    let request = MergeRequest {
+        principal,
+        duplicates: &duplicates,
+        reason: approval.reason.as_deref(),
+        ticket: approval.ticket.as_deref(),
+        force: approval.force,
+        dry_run: false,
+    };
+    merge(store, user, &request)
+}
+
+/// The pairs a decision applies to: the pair, or a cluster's pairs (every two of its records
+/// when `every_two`, else its open pairs).
+fn target_pairs(store: &Store, user: &User, target: Target, every_two: bool) -> Result<Vec<(Nnu, Nnu)>> {
+    let id = match target {
+        Target::Pair(a, b) => return Ok(vec![(a, b)]),
+        Target::Cluster(id) => id,
+    };
+    let cluster = visible_cluster(store, user, id)?;
+    let nnus: Vec<Nnu> = cluster.records.iter().map(|r| r.record.sns_number).collect();
+    Ok(if every_two {
+        nnus.iter()
+            .enumerate()
+            .flat_map(|(i, &a)| nnus[i + 1..].iter().map(move |&b| (a, b)))
+            .collect()
+    } else {
+        cluster.pairs.iter().map(|p| (p.sns_number_l, p.sns_number_r)).collect()
+    })
+}
+
+/// Rejects a cluster (every two of its records) or a pair as not the same person.
+pub fn reject(store: &mut Store, user: &User, target: Target, reason: &str, ticket: Option<&str>) -> Result<usize> {
+    if reason.trim().is_empty() {
+        return Err(UserError::Settings("indique o motivo da rejeição".into()).into());
+    }
+    let pairs = target_pairs(store, user, target, true)?;
+    let authorize = |records: &[&PatientRecord]| access::check(user, Permission::Decide, records, ticket);
+    store.reject_pairs(&person(user), &pairs, reason, ticket, &authorize)
+}
+
+/// Defers a cluster's open pairs (or a pair) until a date, or until the cluster changes.
+/// Deferring changes no record: the profile must decide, and the records must be ones the user
+/// sees (one of them in their institutions).
+pub fn defer(
+    store: &mut Store,
+    user: &User,
+    target: Target,
+    until: Option<&str>,
+    reason: Option<&str>,
+) -> Result<usize> {
+    let pairs = target_pairs(store, user, target, false)?;
+    let authorize = |records: &[&PatientRecord]| {
+        access::check_profile(user, Permission::Decide, None)?;
+        match records.iter().any(|r| user.covers(r.registration_unit.as_deref())) {
+            true => Ok(()),
+            false => access::check(user, Permission::View, records, None),
+        }
+    };
+    store.defer_pairs(&person(user), &pairs, reason, until, &authorize)
+}
+
+/// Undoes a merge for `user`.
+pub fn unmerge(
+    store: &mut Store,
+    user: &User,
+    merge_id: i64,
+    reason: &str,
+    ticket: Option<&str>,
+) -> Result<UnmergeOutcome> {
+    if reason.trim().is_empty() {
+        return Err(UserError::Settings("indique o motivo para desfazer a fusão".into()).into());
+    }
+    let authorize = |records: &[&PatientRecord]| access::check(user, Permission::Decide, records, ticket);
+    store.unmerge(&person(user), merge_id, reason, ticket, &authorize)
+}
+
+fn find(store: &Store, nnu: Nnu) -> Result<StoredRecord> {
+    store
+        .record_by_nnu(nnu)?
+        .ok_or_else(|| UserError::UnknownRecord(nnu.to_string()).into())
+}
+
+/// Reads a record for `user`: a merged record leads to its principal (FHIR `replaced-by`).
+/// The user must see the record asked for; the view is audited for the whole chain.
+pub fn read_record(store: &mut Store, user: &User, nnu: Nnu) -> Result<RecordView> {
+    let mut chain = vec![find(store, nnu)?];
+    while let Some(next) = chain
+        .last()
+        .filter(|r| r.status == Status::Merged)
+        .and_then(|r| r.merged_into)
+    {
+        let next = store
+            .stored_records_by_id(&[next])?
+            .pop()
+            .ok_or_else(|| Error::Internal(format!("record {nnu} points at a missing principal")))?;
+        if chain.iter().any(|r| r.record.id == next.record.id) {
+            return Err(Error::Internal(format!("record {nnu} is in a merge loop")));
+        }
+        chain.push(next);
+    }
+    let records: Vec<&PatientRecord> = chain.iter().map(|r| &r.record).collect();
+    access::check(user, Permission::View, &records[..1], None)?;
+    audit_view(store, user, &records, "show")?;
+    let principal_id = chain.last().expect("the chain holds the record asked for").record.id;
+    let merges = store.merges_of(principal_id)?;
+    Ok(RecordView { chain, merges })
+}
+
+/// Every decision (merge, unmerge, reject, defer) that touched a record, oldest first.
+pub fn history(store: &mut Store, user: &User, nnu: Nnu) -> Result<Vec<AuditEntry>> {
+    let stored = find(store, nnu)?;
+    access::check(user, Permission::View, &[&stored.record], None)?;
+    audit_view(store, user, &[&stored.record], "history")?;
+    store.audit_entries(&AuditFilter {
+        record: Some(nnu),
+        actor: None,
+        decisions_only: true,
+    })
+}
+
+/// The audit log, for the profiles that decide (supervisors see what was done in their units).
+pub fn audit_log(store: &Store, user: &User, filter: &AuditFilter) -> Result<Vec<AuditEntry>> {
+    access::check_profile(user, Permission::View, None)?;
+    if !user.profile.decides() {
+        return Err(refused(format!(
+            "o perfil {} de {} não dá acesso ao registo de auditoria",
+            user.profile, user.username
+        )));
+    }
+    store.audit_entries(filter)
+}
