@@ -84,3 +84,4 @@ pub mod record;
 pub mod review;
 pub mod settings;
 pub mod store;
+pub mod web;

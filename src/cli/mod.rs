@@ -20,6 +20,7 @@ mod progress;
 mod records;
 mod review;
 mod scan;
+mod serve;
 mod users;
 
 use std::path::PathBuf;
@@ -102,6 +103,8 @@ enum Command {
     /// Read and verify the audit log.
     #[command(subcommand)]
     Audit(audit::Command),
+    /// Start the review web application (and its JSON API) for supervisors.
+    Serve(serve::Args),
 }
 
 /// What every subcommand gets.
@@ -204,6 +207,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::History(args) => records::history(&context, args),
         Command::Users(command) => users::run(&context, command),
         Command::Audit(command) => audit::run(&context, command),
+        Command::Serve(args) => serve::run(&context, args),
     }
 }
 

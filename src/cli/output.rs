@@ -1,8 +1,9 @@
 //! Text shown to people: records side by side, reasons, waterfalls.
 
-use crate::comparison::{ComparisonVectorValue, COMPARISONS};
 use crate::model::Waterfall;
 use crate::record::PatientRecord;
+
+pub(crate) use crate::review::present::{field_label, reasons, shown_fields};
 
 /// One line per record: NNU, name, sex, birth date, birthplace, unit.
 pub(crate) fn record_line(record: &PatientRecord) -> String {
@@ -29,40 +30,6 @@ pub(crate) fn record_line(record: &PatientRecord) -> String {
     )
 }
 
-/// A field's name as the registry's people know it.
-pub(crate) fn field_label(field: &str) -> &str {
-    match field {
-        "sns_number" => "NNU",
-        "full_name" => "Nome completo",
-        "sex" => "Sexo",
-        "birth_date" => "Data de nascimento",
-        "nationality" => "Nacionalidade",
-        "birth_country" => "País de naturalidade",
-        "birth_district" => "Distrito",
-        "birth_municipality" => "Concelho",
-        "birth_parish" => "Freguesia",
-        "registration_unit" => "Local de inscrição",
-        "nif" => "NIF",
-        "registration_type" => "Tipo de registo",
-        "death_date" => "Data de óbito",
-        other => other,
-    }
-}
-
-/// A record's fields as shown: value, or "—" when empty, and "(inválido)" after an invalid one.
-pub(crate) fn shown_fields(record: &PatientRecord) -> Vec<String> {
-    let invalid = record.invalid_fields();
-    crate::store::records::field_texts(record)
-        .into_iter()
-        .zip(crate::record::FIELDS)
-        .map(|(value, field)| match value {
-            None => "—".to_string(),
-            Some(value) if invalid.contains(&field) => format!("{value} (inválido)"),
-            Some(value) => value,
-        })
-        .collect()
-}
-
 /// An audit entry's details, ticket and reason, each when present: `  [merge 3]  pedido INC-1  motivo: …`.
 pub(crate) fn entry_notes(entry: &crate::store::audit::AuditEntry) -> String {
     let mut notes = String::new();
@@ -86,21 +53,6 @@ pub(crate) fn truncate(text: &str, width: usize) -> String {
         out.push('…');
         out
     }
-}
-
-/// The reasons for a score, strongest first: `birth_date exact (+14.2), full_name exact (+12.0) …`.
-pub(crate) fn reasons(gamma: &[ComparisonVectorValue], partial_weights: &[f64]) -> String {
-    let mut rows: Vec<(f64, String)> = COMPARISONS
-        .iter()
-        .zip(gamma.iter().zip(partial_weights))
-        .filter(|(_, (g, _))| !g.is_null())
-        .map(|(comparison, (g, w))| {
-            let label = comparison.level(*g).map_or("?", |l| l.label);
-            (*w, format!("{} {label} ({w:+.1})", comparison.name))
-        })
-        .collect();
-    rows.sort_by(|a, b| b.0.abs().total_cmp(&a.0.abs()));
-    rows.into_iter().map(|(_, text)| text).collect::<Vec<_>>().join(", ")
 }
 
 /// The waterfall as a table.

@@ -12,6 +12,7 @@
 //!   of their institutions.
 
 pub mod actions;
+pub mod present;
 
 use std::collections::{HashMap, HashSet};
 
