@@ -510,12 +510,12 @@ fn small_registry_rows_only(dir: &Dir) {
 }
 
 /// The sample registry, scanned, with a supervisor of the units of one cluster.
-struct Sample {
-    dir: Dir,
+pub struct Sample {
+    pub dir: Dir,
 }
 
 impl Sample {
-    fn new() -> Sample {
+    pub fn new() -> Sample {
         let dir = Dir::new();
         let sample = concat!(env!("CARGO_MANIFEST_DIR"), "/data-samples/utentes_2k.csv");
         dir.unico_ok(&["-q", "import", sample], 0);
@@ -525,7 +525,7 @@ impl Sample {
 
     /// Clusters of the latest scan (only those whose records may be merged: all alive, no two
     /// NIFs): id → (NNU, unit) of each member.
-    fn clusters(&self, mergeable_only: bool) -> BTreeMap<u32, Vec<(String, Option<String>)>> {
+    pub fn clusters(&self, mergeable_only: bool) -> BTreeMap<u32, Vec<(String, Option<String>)>> {
         let db = self.dir.database();
         let mut stmt = db
             .prepare(
@@ -550,7 +550,7 @@ impl Sample {
     }
 
     /// Pairs of the latest scan's candidates CSV at probability ≥ 0.
-    fn candidate_pairs(&self) -> Vec<(String, String)> {
+    pub fn candidate_pairs(&self) -> Vec<(String, String)> {
         let csv = self
             .dir
             .unico_ok(&["candidates", "--format", "csv", "--min-probability", "0"], 0)

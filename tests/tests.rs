@@ -18,3 +18,9 @@ mod review;
 
 // Concurrent merges, a merge killed midway, merge + unmerge on every sample cluster.
 mod reliability;
+
+// A WebDriver client for headless Chromium, and a running `unico serve`.
+mod webdriver;
+
+// The review web application in a real browser, and its JSON API.
+mod web;

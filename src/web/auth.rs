@@ -62,7 +62,8 @@ impl Sessions {
     pub fn get(&mut self, token: &str) -> Option<Session> {
         let now = Instant::now();
         let idle_timeout = self.idle_timeout;
-        self.sessions.retain(|_, s| now.duration_since(s.last_seen) < idle_timeout);
+        self.sessions
+            .retain(|_, s| now.duration_since(s.last_seen) < idle_timeout);
         let session = self.sessions.get_mut(token)?;
         session.last_seen = now;
         Some(session.clone())

@@ -105,7 +105,10 @@ mod tests {
 
     #[test]
     fn escapes_markup_and_urls() {
-        assert_eq!(escape(r#"<b a="x">Conceição & 'Filho'"#), "&lt;b a=&quot;x&quot;&gt;Conceição &amp; &#39;Filho&#39;");
+        assert_eq!(
+            escape(r#"<b a="x">Conceição & 'Filho'"#),
+            "&lt;b a=&quot;x&quot;&gt;Conceição &amp; &#39;Filho&#39;"
+        );
         assert_eq!(url_encode("São João/1"), "S%C3%A3o%20Jo%C3%A3o%2F1");
     }
 }

@@ -374,7 +374,8 @@ fn handle(raw: tiny_http::Request, store: &mut Store, sessions: &Mutex<Sessions>
         ("Referrer-Policy".into(), "no-referrer".into()),
         (
             "Content-Security-Policy".into(),
-            "default-src 'self'; script-src 'none'; style-src 'self'; frame-ancestors 'none'; form-action 'self'".into(),
+            "default-src 'self'; script-src 'none'; style-src 'self'; frame-ancestors 'none'; form-action 'self'"
+                .into(),
         ),
     ];
     headers.extend(response.headers);

@@ -86,11 +86,11 @@ fn signed_out_notice() -> String {
 }
 
 fn error_page(signed: &Signed, status: u16, message: &str) -> Response {
-    let body = format!(
-        "{}<p><a href=\"/fila\">Voltar à fila</a></p>",
-        notice("erro", message)
-    );
-    Response::html(status, page("Não foi possível", Some((&signed.user, &signed.session.csrf)), &body))
+    let body = format!("{}<p><a href=\"/fila\">Voltar à fila</a></p>", notice("erro", message));
+    Response::html(
+        status,
+        page("Não foi possível", Some((&signed.user, &signed.session.csrf)), &body),
+    )
 }
 
 fn sign_in_form(request: &Request, error: Option<&str>) -> Response {
@@ -110,8 +110,11 @@ fn sign_in_form(request: &Request, error: Option<&str>) -> Response {
         error = error.map(|e| notice("erro", e)).unwrap_or_default(),
         token = escape(&token),
     );
-    Response::html(if error.is_some() { 401 } else { 200 }, page("Entrar", None, &body))
-        .with_cookie(LOGIN_COOKIE, &token, None)
+    Response::html(if error.is_some() { 401 } else { 200 }, page("Entrar", None, &body)).with_cookie(
+        LOGIN_COOKIE,
+        &token,
+        None,
+    )
 }
 
 fn sign_in(context: &mut Context, request: &Request) -> Response {
@@ -121,9 +124,15 @@ fn sign_in(context: &mut Context, request: &Request) -> Response {
         _ => false,
     };
     if !csrf_ok {
-        return sign_in_form(request, Some("Pedido recusado: recarregue a página de entrada e tente de novo."));
+        return sign_in_form(
+            request,
+            Some("Pedido recusado: recarregue a página de entrada e tente de novo."),
+        );
     }
-    let (username, password) = (form.get("utilizador").unwrap_or_default(), form.get("senha").unwrap_or_default());
+    let (username, password) = (
+        form.get("utilizador").unwrap_or_default(),
+        form.get("senha").unwrap_or_default(),
+    );
     match context.sign_in(username, password) {
         Ok(token) => Response::redirect("/fila")
             .with_cookie(SESSION_COOKIE, &token, None)
@@ -146,7 +155,11 @@ fn queue(context: &mut Context, signed: &Signed, query: &Params) -> Result<Respo
     let filter = filter_from(query);
     let clusters = actions::user_queue(context.store, &signed.user, &filter)?;
     let n_pages = clusters.len().div_ceil(PAGE_SIZE).max(1);
-    let page_no = query.get("pagina").and_then(|p| p.parse::<usize>().ok()).unwrap_or(1).clamp(1, n_pages);
+    let page_no = query
+        .get("pagina")
+        .and_then(|p| p.parse::<usize>().ok())
+        .unwrap_or(1)
+        .clamp(1, n_pages);
     let shown = &clusters[(page_no - 1) * PAGE_SIZE..(page_no * PAGE_SIZE).min(clusters.len())];
     let today = today();
     let mut rows = String::new();
@@ -176,17 +189,28 @@ fn queue(context: &mut Context, signed: &Signed, query: &Params) -> Result<Respo
     }
     let viewed: Vec<_> = shown.iter().map(|c| &c.records[0].record).collect();
     actions::audit_view(context.store, &signed.user, &viewed, "web queue")?;
-    let keep = |name: &str| query.get(name).map(|v| format!("&{name}={}", url_encode(v))).unwrap_or_default();
+    let keep = |name: &str| {
+        query
+            .get(name)
+            .map(|v| format!("&{name}={}", url_encode(v)))
+            .unwrap_or_default()
+    };
     let filters = format!("{}{}{}{}", keep("unidade"), keep("min"), keep("max"), keep("adiados"));
     let mut pages = String::new();
     if n_pages > 1 {
         pages.push_str(r#"<nav class="paginas" aria-label="páginas">"#);
         if page_no > 1 {
-            pages.push_str(&format!(r#"<a href="/fila?pagina={}{filters}" rel="prev">« Anterior</a>"#, page_no - 1));
+            pages.push_str(&format!(
+                r#"<a href="/fila?pagina={}{filters}" rel="prev">« Anterior</a>"#,
+                page_no - 1
+            ));
         }
         pages.push_str(&format!("<span>Página {page_no} de {n_pages}</span>"));
         if page_no < n_pages {
-            pages.push_str(&format!(r#"<a href="/fila?pagina={}{filters}" rel="next">Seguinte »</a>"#, page_no + 1));
+            pages.push_str(&format!(
+                r#"<a href="/fila?pagina={}{filters}" rel="next">Seguinte »</a>"#,
+                page_no + 1
+            ));
         }
         pages.push_str("</nav>");
     }
@@ -377,7 +401,11 @@ fn cluster(context: &mut Context, signed: &Signed, id: u32, query: &Params) -> R
     );
     Ok(Response::html(
         200,
-        page(&format!("Cluster {id}"), Some((&signed.user, &signed.session.csrf)), &body),
+        page(
+            &format!("Cluster {id}"),
+            Some((&signed.user, &signed.session.csrf)),
+            &body,
+        ),
     ))
 }
 
@@ -556,7 +584,11 @@ fn audit(context: &mut Context, signed: &Signed, query: &Params) -> Result<Respo
     let mut entries = actions::audit_log(context.store, &signed.user, &filter)?;
     entries.reverse();
     let n_pages = entries.len().div_ceil(PAGE_SIZE).max(1);
-    let page_no = query.get("pagina").and_then(|p| p.parse::<usize>().ok()).unwrap_or(1).clamp(1, n_pages);
+    let page_no = query
+        .get("pagina")
+        .and_then(|p| p.parse::<usize>().ok())
+        .unwrap_or(1)
+        .clamp(1, n_pages);
     let mut rows = String::new();
     for entry in entries.iter().skip((page_no - 1) * PAGE_SIZE).take(PAGE_SIZE) {
         rows.push_str(&format!(
@@ -567,11 +599,15 @@ fn audit(context: &mut Context, signed: &Signed, query: &Params) -> Result<Respo
             escape(&entry.action),
             escape(&entry.records.join(", ")),
             escape(
-                &[entry.details.as_deref(), entry.ticket.as_deref(), entry.reason.as_deref()]
-                    .into_iter()
-                    .flatten()
-                    .collect::<Vec<_>>()
-                    .join(" · ")
+                &[
+                    entry.details.as_deref(),
+                    entry.ticket.as_deref(),
+                    entry.reason.as_deref()
+                ]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" · ")
             ),
         ));
     }
