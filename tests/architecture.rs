@@ -62,6 +62,11 @@ fn dependencies_stay_in_their_modules() {
         "only the comparator calls strsim"
     );
     assert_eq!(users_of("argon2::"), ["access/mod.rs"], "only access/ hashes passwords");
+    assert!(
+        users_of("tiny_http::").iter().all(|f| f.starts_with("web/")),
+        "only web/ speaks HTTP: {:?}",
+        users_of("tiny_http::")
+    );
     assert_eq!(
         users_of("sha2::"),
         ["store/audit.rs"],
