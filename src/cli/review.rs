@@ -4,11 +4,12 @@
 use std::process::ExitCode;
 
 use super::merge::describe_merge;
-use super::output::{field_label, reasons, shown_fields, truncate};
+use super::output::{field_label, shown_fields, truncate};
 use super::Context;
 use crate::access::User;
 use crate::record::{Date, Nnu, PatientRecord, FIELDS};
 use crate::review::actions::{self, Approval, Target};
+use crate::review::present::reasons_pt;
 use crate::review::QueueFilter;
 use crate::store::{today, Store};
 
@@ -273,7 +274,7 @@ fn show(store: &mut Store, user: &User, id: u32) -> anyhow::Result<ExitCode> {
             pair.sns_number_r,
             pair.match_probability,
             pair.match_weight,
-            reasons(&pair.gamma, &pair.partial_weights)
+            reasons_pt(&pair.gamma, &pair.partial_weights)
         );
     }
     for (l, r) in &cluster.rejected {

@@ -52,3 +52,104 @@ pub fn reasons(gamma: &[ComparisonVectorValue], partial_weights: &[f64]) -> Stri
     rows.sort_by(|a, b| b.0.abs().total_cmp(&a.0.abs()));
     rows.into_iter().map(|(_, text)| text).collect::<Vec<_>>().join(", ")
 }
+
+/// A comparison's name in Portuguese.
+pub fn comparison_label(name: &str) -> &str {
+    match name {
+        "full_name" => "nome completo",
+        "given_name" => "primeiro nome",
+        "birth_date" => "data de nascimento",
+        "birthplace" => "naturalidade",
+        "nif" => "NIF",
+        "sex" => "sexo",
+        "suffix" => "sufixo (Júnior, Filho…)",
+        "newborn" => "recém-nascido (RN de…)",
+        other => other,
+    }
+}
+
+/// A comparison level's label in Portuguese.
+pub fn level_label(label: &str) -> &str {
+    match label {
+        "exact" => "igual",
+        "same tokens, spelling variants" => "mesmos nomes, grafias diferentes",
+        "one name contained in the other" => "um nome contido no outro",
+        "most other tokens agree" => "a maioria dos nomes coincide",
+        "two or more other tokens agree" => "dois ou mais nomes coincidem",
+        "one other token agrees" => "um nome coincide",
+        "no other token agrees" => "nenhum nome coincide",
+        "spelling variant" => "variante de grafia",
+        "initial" => "inicial",
+        "found elsewhere in the other name" => "presente noutra posição do nome",
+        "different" => "diferente",
+        "day and month swapped" => "dia e mês trocados",
+        "year one off" => "ano diferente em um",
+        "one digit off" => "um algarismo diferente",
+        "placeholder 1 January, same year" => "1 de janeiro convencional, mesmo ano",
+        "within five years" => "até cinco anos de diferença",
+        "more than five years apart" => "mais de cinco anos de diferença",
+        "same freguesia" => "mesma freguesia",
+        "same concelho" => "mesmo concelho",
+        "same distrito" => "mesmo distrito",
+        "same country" => "mesmo país",
+        "same suffix" => "mesmo sufixo",
+        "different or only one" => "diferente ou só num",
+        "a surname of the mother in the name" => "apelido da mãe no nome",
+        "no name in common" => "nenhum nome em comum",
+        other => other,
+    }
+}
+
+/// The reasons for a score in Portuguese, strongest first, as supervisors read them.
+pub fn reasons_pt(gamma: &[ComparisonVectorValue], partial_weights: &[f64]) -> String {
+    let mut rows: Vec<(f64, String)> = labelled_weights(gamma, partial_weights)
+        .into_iter()
+        .map(|(label, w)| (w, format!("{label} ({w:+.1})")))
+        .collect();
+    rows.sort_by(|a, b| b.0.abs().total_cmp(&a.0.abs()));
+    rows.into_iter().map(|(_, text)| text).collect::<Vec<_>>().join(", ")
+}
+
+/// Each comparison that gave evidence, as "comparison: level" in Portuguese, with its weight,
+/// in the model's order.
+pub fn labelled_weights(gamma: &[ComparisonVectorValue], partial_weights: &[f64]) -> Vec<(String, f64)> {
+    COMPARISONS
+        .iter()
+        .zip(gamma.iter().zip(partial_weights))
+        .filter(|(_, (g, _))| !g.is_null())
+        .map(|(comparison, (g, w))| {
+            let label = comparison.level(*g).map_or("?", |l| l.label);
+            (
+                format!("{}: {}", comparison_label(comparison.name), level_label(label)),
+                *w,
+            )
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every level of every comparison has its Portuguese label.
+    #[test]
+    fn every_label_is_translated() {
+        for comparison in &COMPARISONS {
+            assert_ne!(
+                comparison_label(comparison.name),
+                comparison.name,
+                "{}",
+                comparison.name
+            );
+            for level in comparison.levels {
+                assert_ne!(
+                    level_label(level.label),
+                    level.label,
+                    "{}: {}",
+                    comparison.name,
+                    level.label
+                );
+            }
+        }
+    }
+}

@@ -204,6 +204,7 @@ fn cluster_json(cluster: &QueueCluster) -> Value {
             "gamma": p.gamma.iter().map(|g| g.0).collect::<Vec<_>>(),
             "partial_weights": p.partial_weights,
             "reasons": crate::review::present::reasons(&p.gamma, &p.partial_weights),
+            "reasons_pt": crate::review::present::reasons_pt(&p.gamma, &p.partial_weights),
         })).collect::<Vec<_>>(),
     })
 }

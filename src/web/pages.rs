@@ -3,11 +3,10 @@
 
 use super::html::{escape, notice, page, url_encode, STYLE};
 use super::{status_of, Context, Params, Request, Response, Signed, LOGIN_COOKIE, SESSION_COOKIE};
-use crate::comparison::COMPARISONS;
 use crate::error::Error;
 use crate::record::{Nnu, FIELDS};
 use crate::review::actions::{self, Approval, Target};
-use crate::review::present::{field_label, shown_fields};
+use crate::review::present::{field_label, labelled_weights, shown_fields};
 use crate::review::{QueueCluster, QueueFilter};
 use crate::store::audit::AuditFilter;
 use crate::store::predictions::SavedPair;
@@ -248,15 +247,9 @@ fn queue(context: &mut Context, signed: &Signed, query: &Params) -> Result<Respo
 
 /// The waterfall of one pair as bars: the prior, each comparison's weight, the final weight.
 fn waterfall_svg(pair: &SavedPair, prior_weight: f64) -> String {
-    let mut rows: Vec<(String, f64)> = vec![("prior".into(), prior_weight)];
-    for ((comparison, gamma), weight) in COMPARISONS.iter().zip(&pair.gamma).zip(&pair.partial_weights) {
-        if gamma.is_null() {
-            continue;
-        }
-        let label = comparison.level(*gamma).map_or("?", |l| l.label);
-        rows.push((format!("{}: {label}", comparison.name), *weight));
-    }
-    rows.push(("final".into(), pair.match_weight));
+    let mut rows: Vec<(String, f64)> = vec![("à partida (prior)".into(), prior_weight)];
+    rows.extend(labelled_weights(&pair.gamma, &pair.partial_weights));
+    rows.push(("total".into(), pair.match_weight));
     let scale = rows.iter().map(|(_, w)| w.abs()).fold(1.0, f64::max);
     let (label_width, half, row_height) = (300.0, 220.0, 20.0);
     let mut svg = format!(
@@ -270,7 +263,7 @@ fn waterfall_svg(pair: &SavedPair, prior_weight: f64) -> String {
         let length = weight.abs() / scale * half;
         let x = if *weight < 0.0 { zero - length } else { zero };
         let colour = match (label.as_str(), *weight >= 0.0) {
-            ("prior" | "final", _) => "#0b4f6c",
+            ("à partida (prior)" | "total", _) => "#0b4f6c",
             (_, true) => "#2a7a3b",
             (_, false) => "#b42318",
         };
