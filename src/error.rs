@@ -59,6 +59,9 @@ pub enum UserError {
     /// The request is understood but not allowed: a profile, an institution, a merge rule.
     #[error("recusado: {0}")]
     Refused(String),
+    /// A request a person made is incomplete or malformed (said in Portuguese).
+    #[error("{0}")]
+    Invalid(String),
     /// The registry has not been prepared for this command yet.
     #[error("{0}")]
     NotReady(String),

@@ -21,7 +21,7 @@ use crate::model::training::{estimate_prior, train};
 use crate::model::{match_probability, match_weight_of_probability, Model, Waterfall};
 use crate::predict::{comparison_vectors, predict, RecordTable};
 use crate::progress::{Progress, Stage};
-use crate::record::{Nnu, PatientRecord, RecordId};
+use crate::record::{Nnu, PatientRecord};
 use crate::settings::Settings;
 use crate::store::predictions::ScanFigures;
 use crate::store::{now_timestamp, Store, META_INDEX_KEYS_VERSION, META_INDEX_SEQ};
@@ -309,7 +309,7 @@ pub fn scan(
     progress.start(Stage::Blocking, 0);
     let mut candidates = candidate_pairs(data_dir, &records, settings)?;
     // Pairs a reviewer rejected as "not the same person" are never proposed again.
-    let rejected: std::collections::HashSet<(RecordId, RecordId)> = store.rejected_pairs()?.into_iter().collect();
+    let rejected = store.rejected_pairs()?;
     if !rejected.is_empty() {
         candidates
             .pairs

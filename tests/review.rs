@@ -353,11 +353,11 @@ fn merges_against_the_rules_are_refused_and_write_nothing() {
     );
     refused(
         &[&merge[..], &["400000001", "--duplicate", "400000002"]].concat(),
-        &["NIF", "--force"],
+        &["NIF", "força a fusão"],
     );
     refused(
         &[&merge[..], &["400000001", "--duplicate", "400000002", "--force"]].concat(),
-        &["--reason"],
+        &["exige um motivo"],
     );
     refused(
         &[&merge[..], &["100000001", "--duplicate", "999999999"]].concat(),
@@ -392,7 +392,7 @@ fn merges_against_the_rules_are_refused_and_write_nothing() {
             "--duplicate",
             "100000002",
         ],
-        &["--ticket"],
+        &["número do pedido"],
     );
     assert_eq!(snapshot(&dir), before);
     let merges: i64 = dir
@@ -656,6 +656,38 @@ fn supervisors_review_their_institutions_and_rescans_respect_decisions() {
         );
         assert!(refused.stderr.contains(&approve[1].0), "{}", refused.stderr);
     }
+    // A decision on a cluster that no longer holds the records the supervisor saw is refused.
+    let stale = dir.unico_ok(
+        &[
+            "--user",
+            "sup",
+            "review",
+            "approve",
+            &approve_id.to_string(),
+            "--records",
+            &approve[0].0,
+            "--principal",
+            &approve[0].0,
+        ],
+        2,
+    );
+    assert!(stale.stderr.contains("mudou"), "{}", stale.stderr);
+    let both = format!("{},{}", approve[0].0, approve[1].0);
+    dir.unico_ok(
+        &[
+            "--user",
+            "sup",
+            "review",
+            "approve",
+            &approve_id.to_string(),
+            "--records",
+            &both,
+            "--principal",
+            &approve[0].0,
+        ],
+        0,
+    );
+    dir.unico_ok(&["--user", "sup", "unmerge", "1", "--reason", "para testar de novo"], 0);
     dir.unico_ok(
         &[
             "--user",
@@ -738,4 +770,148 @@ fn supervisors_review_their_institutions_and_rescans_respect_decisions() {
         scan_entries.contains(" scan ") && scan_entries.contains(" export "),
         "{scan_entries}"
     );
+}
+
+#[test]
+fn rejections_stand_through_merges_and_decisions_need_the_records_seen() {
+    let dir = Dir::new();
+    small_registry(&dir);
+    let rui = ["--user", "rui"];
+    let run = |args: &[&str], code: i32| dir.unico_ok(&[&rui[..], args].concat(), code);
+    // 100000001 and 100000002 are rejected as different people: merging them is refused …
+    run(
+        &["review", "reject", "100000001:100000002", "--reason", "pai e filha"],
+        0,
+    );
+    let refused = run(&["merge", "--principal", "100000001", "--duplicate", "100000002"], 2);
+    assert!(refused.stderr.contains("rejeitados antes"), "{}", refused.stderr);
+    // … and so is merging 100000001 with a record that 100000002 was merged into.
+    run(
+        &[
+            "merge",
+            "--principal",
+            "200000001",
+            "--duplicate",
+            "100000002",
+            "--force",
+            "--reason",
+            "teste",
+        ],
+        0,
+    );
+    let through = run(&["merge", "--principal", "200000001", "--duplicate", "100000001"], 2);
+    assert!(through.stderr.contains("rejeitados antes"), "{}", through.stderr);
+    // Forced with a reason, it goes through.
+    run(
+        &[
+            "merge",
+            "--principal",
+            "200000001",
+            "--duplicate",
+            "100000001",
+            "--force",
+            "--reason",
+            "confirmado no balcão",
+        ],
+        0,
+    );
+}
+
+#[test]
+fn a_principal_without_nif_cannot_take_one_of_two() {
+    let dir = Dir::new();
+    let file = dir.write(
+        "nifs.csv",
+        format!(
+            "{HEADER}\n500000001,Rita Sousa,F,1970-01-01,PT,PT,,,,U1,,atualizado,\n\
+             500000002,Rita Sousa,F,1970-01-01,PT,PT,,,,U1,{},atualizado,\n\
+             500000003,Rita Sousa,F,1970-01-01,PT,PT,,,,U1,{},atualizado,\n",
+            nif(12345670),
+            nif(23456780)
+        ),
+    );
+    dir.unico_ok(&["-q", "import", file.to_str().unwrap()], 0);
+    dir.unico_ok(
+        &[
+            "users",
+            "add",
+            "ana",
+            "--name",
+            "A",
+            "--profile",
+            "supervisor",
+            "--institution",
+            "U1",
+        ],
+        0,
+    );
+    let refused = dir.unico_ok(
+        &[
+            "--user",
+            "ana",
+            "merge",
+            "--principal",
+            "500000001",
+            "--duplicate",
+            "500000002,500000003",
+        ],
+        2,
+    );
+    assert!(
+        refused.stderr.contains("500000002") && refused.stderr.contains("500000003") && refused.stderr.contains("NIF"),
+        "{}",
+        refused.stderr
+    );
+}
+
+#[test]
+fn unmerge_keeps_what_changed_in_a_duplicate_while_merged() {
+    let dir = Dir::new();
+    small_registry(&dir);
+    dir.unico_ok(
+        &[
+            "--user",
+            "rui",
+            "merge",
+            "--principal",
+            "100000001",
+            "--duplicate",
+            "100000002",
+        ],
+        0,
+    );
+    // The registry records a death date on the merged duplicate.
+    let update = dir.write(
+        "update.csv",
+        format!("{HEADER}\n100000002,MARIA CONCEICAO SILVA,F,1950-03-02,PT,PT,,,,U1,,em_curso,2026-01-10\n"),
+    );
+    dir.unico_ok(&["-q", "import", "--update", update.to_str().unwrap()], 0);
+    let undo = dir.unico_ok(&["--user", "rui", "unmerge", "1", "--reason", "engano"], 0);
+    assert!(undo.stdout.contains("Data de óbito"), "{}", undo.stdout);
+    assert_eq!(field(&dir, "100000002", "death_date").as_deref(), Some("2026-01-10"));
+    assert_eq!(field(&dir, "100000002", "status").as_deref(), Some("active"));
+}
+
+#[test]
+fn a_merged_record_does_not_show_a_principal_outside_the_users_units() {
+    let dir = Dir::new();
+    small_registry(&dir);
+    // 200000001 (U1) merged into 200000002 (U2) by rui, who has both units.
+    dir.unico_ok(
+        &[
+            "--user",
+            "rui",
+            "merge",
+            "--principal",
+            "200000002",
+            "--duplicate",
+            "200000001",
+        ],
+        0,
+    );
+    let shown = dir.unico_ok(&["--user", "ana", "show", "200000001"], 0).stdout;
+    assert!(shown.contains("fora das suas instituições"), "{shown}");
+    assert!(!shown.contains("U2"), "the principal's data leaked: {shown}");
+    let full = dir.unico_ok(&["--user", "rui", "show", "200000001"], 0).stdout;
+    assert!(full.contains("U2"), "{full}");
 }

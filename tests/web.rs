@@ -94,7 +94,7 @@ fn a_supervisor_reviews_approves_undoes_and_rejects_in_the_browser() {
     sign_in(&browser, &server, "sup", "senha-sup-123");
     assert!(browser.url().ends_with("/fila"), "{}", browser.url());
     browser.goto(&format!("{}/fila?unidade={}", server.base, approve[0].1));
-    assert!(browser.text("#contagem").contains("cluster(s)"));
+    assert!(browser.text("#contagem").contains("grupo(s)"));
     browser.click(&format!("a[href='/cluster/{approve_id}']"));
     assert!(browser.text("#registos").contains(&approve[1].0));
     assert!(browser.source().contains("<svg"), "the waterfall is drawn");
@@ -209,7 +209,7 @@ fn a_supervisor_reviews_approves_undoes_and_rejects_in_the_browser() {
     sign_in(&browser, &server, "out", "senha-out-123");
     browser.goto(&format!("{}/cluster/{approve_now}", server.base));
     let page = browser.source();
-    assert!(page.contains("nenhum registo do cluster"), "{page}");
+    assert!(page.contains("nenhum registo do grupo"), "{page}");
     assert!(
         !page.contains(&approve[0].0) && !page.contains(&approve[1].0),
         "records leaked: {page}"
@@ -276,6 +276,27 @@ fn the_api_signs_in_checks_and_locks_out() {
     assert!(
         audit.contains("merge") && audit.contains("unmerge") && audit.contains("view"),
         "{audit}"
+    );
+
+    // A supervisor reads the audit entries on records of their units (and their own), not the
+    // whole country's.
+    let mine: Vec<Value> = ureq::get(&api("audit"))
+        .set("Authorization", &format!("Bearer {token}"))
+        .call()
+        .unwrap()
+        .into_json()
+        .unwrap();
+    let all = dir.unico_ok(&["audit", "list", "--json"], 0).stdout;
+    assert!(
+        mine.len() < all.lines().count(),
+        "{} of {}",
+        mine.len(),
+        all.lines().count()
+    );
+    assert!(
+        mine.iter()
+            .all(|e| e["actor"] == "sup" || !e["records"].as_array().unwrap().is_empty()),
+        "{mine:?}"
     );
 
     // Five wrong passwords lock the account, even for the right one afterwards.

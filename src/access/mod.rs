@@ -210,9 +210,9 @@ pub fn check_profile(user: &User, permission: Permission, ticket: Option<&str>) 
                 user.profile, user.username
             )));
         }
-        if user.profile == Profile::CentroSuporte && ticket.is_none() {
+        if user.profile == Profile::CentroSuporte && ticket.is_none_or(|t| t.trim().is_empty()) {
             return Err(refused(format!(
-                "o Centro de Suporte só decide no âmbito de um pedido: indique --ticket (utilizador {})",
+                "o Centro de Suporte só decide no âmbito de um pedido: indique o número do pedido (utilizador {})",
                 user.username
             )));
         }

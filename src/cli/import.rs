@@ -7,7 +7,6 @@ use anyhow::Context as _;
 
 use super::Context;
 use crate::import::{read_file, write_rejects, Encoding, Format, ImportOptions, Severity};
-use crate::store::audit::Action;
 use crate::store::records::ImportWriteOptions;
 use crate::store::today;
 
@@ -175,17 +174,6 @@ pub(crate) fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
         }
     }
     tracing::debug!(seconds = started.elapsed().as_secs_f64(), "rows written");
-    super::audit_batch(
-        &mut store,
-        Action::Import,
-        format!(
-            "import {}: {file_name}: {} inserted, {} updated, {} rejected",
-            write.import_id,
-            write.n_inserted,
-            write.n_updated,
-            n_rejected + write.already_registered.len()
-        ),
-    )?;
     let n_rejected_total = n_rejected + write.already_registered.len();
     let mut parsed = parsed;
     if n_rejected_total > 0 && !args.strict {

@@ -120,6 +120,12 @@ pub(crate) fn unmerge(context: &Context, args: UnmergeArgs) -> anyhow::Result<Ex
             restored.join(", "),
             outcome.principal
         );
+        for (nnu, field) in &outcome.kept_duplicate_edits {
+            println!(
+                "  Mantida a alteração de {} no utente {nnu}, feita enquanto estava fundido",
+                field_label(field)
+            );
+        }
         if !outcome.kept_later_edits.is_empty() {
             let fields: Vec<&str> = outcome.kept_later_edits.iter().map(|f| field_label(f)).collect();
             println!("  Mantidas as alterações posteriores à fusão: {}", fields.join(", "));

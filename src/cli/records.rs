@@ -34,6 +34,12 @@ pub(crate) fn show(context: &Context, args: ShowArgs) -> anyhow::Result<ExitCode
     let user = context.person(&store)?;
     let view = actions::read_record(&mut store, &user, args.nnu)?;
     let chain = &view.chain;
+    if let Some(elsewhere) = view.principal_elsewhere {
+        println!(
+            "O utente {} foi fundido no utente {elsewhere}, inscrito fora das suas instituições; o registo fundido, tal como ficou:",
+            args.nnu
+        );
+    }
     for pair in chain.windows(2) {
         println!(
             "O utente {} foi fundido no utente {} (registo principal).",

@@ -68,6 +68,10 @@ pub struct ApproveArgs {
     /// Records of the cluster to leave out of the merge (comma-separated).
     #[arg(long, value_delimiter = ',')]
     exclude: Vec<Nnu>,
+    /// The cluster's records as you reviewed them (comma-separated, as `review show` prints):
+    /// the decision is refused if the cluster holds other records now.
+    #[arg(long, value_delimiter = ',')]
+    records: Vec<Nnu>,
     /// Why.
     #[arg(long)]
     reason: Option<String>,
@@ -84,6 +88,10 @@ pub struct ApproveArgs {
 pub struct RejectArgs {
     /// A cluster number, or a pair of NNUs as NNU:NNU.
     target: Target,
+    /// The cluster's records as you reviewed them (comma-separated, as `review show` prints):
+    /// the decision is refused if the cluster holds other records now.
+    #[arg(long, value_delimiter = ',')]
+    records: Vec<Nnu>,
     /// Why they are not the same person.
     #[arg(long)]
     reason: String,
@@ -100,6 +108,10 @@ pub struct DeferArgs {
     /// Until this date (YYYY-MM-DD); without it, until the cluster changes.
     #[arg(long, value_parser = parse_date)]
     until: Option<Date>,
+    /// The cluster's records as you reviewed them (comma-separated, as `review show` prints):
+    /// the decision is refused if the cluster holds other records now.
+    #[arg(long, value_delimiter = ',')]
+    records: Vec<Nnu>,
     /// Why.
     #[arg(long)]
     reason: Option<String>,
@@ -130,6 +142,7 @@ pub(crate) fn run(context: &Context, command: Command) -> anyhow::Result<ExitCod
         Command::Approve(args) => {
             let approval = Approval {
                 cluster: args.cluster,
+                expected: args.records,
                 principal: Some(args.principal),
                 exclude: args.exclude,
                 reason: args.reason,
@@ -143,7 +156,14 @@ pub(crate) fn run(context: &Context, command: Command) -> anyhow::Result<ExitCod
             Ok(ExitCode::SUCCESS)
         }
         Command::Reject(args) => {
-            let n = actions::reject(&mut store, &user, args.target, &args.reason, args.ticket.as_deref())?;
+            let n = actions::reject(
+                &mut store,
+                &user,
+                args.target,
+                &args.records,
+                &args.reason,
+                args.ticket.as_deref(),
+            )?;
             if !context.quiet {
                 println!("{n} par(es) rejeitado(s): não voltarão a ser propostos.");
             }
@@ -151,7 +171,14 @@ pub(crate) fn run(context: &Context, command: Command) -> anyhow::Result<ExitCod
         }
         Command::Defer(args) => {
             let until = args.until.map(|d| d.to_string());
-            let n = actions::defer(&mut store, &user, args.target, until.as_deref(), args.reason.as_deref())?;
+            let n = actions::defer(
+                &mut store,
+                &user,
+                args.target,
+                &args.records,
+                args.until,
+                args.reason.as_deref(),
+            )?;
             if !context.quiet {
                 println!(
                     "{n} par(es) adiado(s){}.",
@@ -231,6 +258,7 @@ fn show(store: &mut Store, user: &User, id: u32) -> anyhow::Result<ExitCode> {
     let cluster = actions::read_cluster(store, user, id)?;
     let records: Vec<&PatientRecord> = cluster.records.iter().map(|r| &r.record).collect();
     let suggestion = cluster.suggestion();
+    let nnus: Vec<String> = records.iter().map(|r| r.sns_number.to_string()).collect();
     println!(
         "Cluster {} · {} registos · melhor probabilidade {:.3}{}",
         cluster.id,
@@ -288,7 +316,8 @@ fn show(store: &mut Store, user: &User, id: u32) -> anyhow::Result<ExitCode> {
         println!("  {} – {}  rejeitado antes: não é a mesma pessoa", nnu(*l), nnu(*r));
     }
     println!(
-        "\nDecidir: unico review approve {id} --principal NNU [--exclude NNU] | unico review reject {id} --reason \"…\" | unico review defer {id}"
+        "\nDecidir (--records garante que o cluster não mudou entretanto):\n  unico review approve {id} --records {records} --principal NNU [--exclude NNU]\n  unico review reject {id} --records {records} --reason \"…\"\n  unico review defer {id} --records {records} [--until AAAA-MM-DD]",
+        records = nnus.join(",")
     );
     Ok(ExitCode::SUCCESS)
 }

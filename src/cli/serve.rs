@@ -31,6 +31,12 @@ pub(crate) fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
     let address = server
         .local_address()
         .map_or(options.address.clone(), |a| a.to_string());
+    let loopback = server.local_address().is_some_and(|a| a.ip().is_loopback());
+    if !loopback {
+        eprintln!(
+            "aviso: {address} é acessível na rede e o Único não cifra a ligação (HTTP): ponha à frente um proxy com TLS"
+        );
+    }
     // The first line says where to connect (tests and scripts read it).
     println!("Único a servir em http://{address}/ (Ctrl+C para terminar)");
     std::io::stdout().flush()?;

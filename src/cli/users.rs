@@ -7,7 +7,6 @@ use std::process::ExitCode;
 use super::{system_actor, Context};
 use crate::access::{hash_password, Profile, User};
 use crate::error::UserError;
-use crate::store::audit::{Action, NewEntry};
 
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
@@ -66,7 +65,8 @@ fn read_password() -> anyhow::Result<String> {
 
 pub(crate) fn run(context: &Context, command: Command) -> anyhow::Result<ExitCode> {
     let mut store = context.data_dir.open_store()?;
-    let (action, details) = match command {
+    let operator = system_actor();
+    let done = match command {
         Command::Add(args) => {
             let profile = Profile::parse(&args.profile).ok_or_else(|| {
                 let known: Vec<&str> = Profile::ALL.iter().map(|p| p.code()).collect();
@@ -100,14 +100,13 @@ pub(crate) fn run(context: &Context, command: Command) -> anyhow::Result<ExitCod
             } else {
                 None
             };
-            store.add_user(&user, hash.as_deref())?;
-            let details = format!(
+            store.add_user(&operator, &user, hash.as_deref())?;
+            format!(
                 "user {} added: {}, institutions {}",
                 user.username,
                 profile.code(),
                 user.institutions.join(",")
-            );
-            (Action::UserAdd, details)
+            )
         }
         Command::List => {
             println!("{:<16} {:<44} {:<24} name", "username", "profile", "institutions");
@@ -128,31 +127,20 @@ pub(crate) fn run(context: &Context, command: Command) -> anyhow::Result<ExitCod
             return Ok(ExitCode::SUCCESS);
         }
         Command::Disable { username } => {
-            store.set_user_disabled(&username, true)?;
-            let details = format!("user {username} disabled");
-            (Action::UserChange, details)
+            store.set_user_disabled(&operator, &username, true)?;
+            format!("user {username} disabled")
         }
         Command::Enable { username } => {
-            store.set_user_disabled(&username, false)?;
-            let details = format!("user {username} enabled");
-            (Action::UserChange, details)
+            store.set_user_disabled(&operator, &username, false)?;
+            format!("user {username} enabled")
         }
         Command::Passwd { username } => {
-            store.set_user_password(&username, &hash_password(&read_password()?)?)?;
-            let details = format!("user {username}: password set");
-            (Action::UserChange, details)
+            store.set_user_password(&operator, &username, &hash_password(&read_password()?)?)?;
+            format!("user {username}: password set")
         }
     };
-    store.audit(
-        &system_actor(),
-        action,
-        &NewEntry {
-            details: Some(details.clone()),
-            ..NewEntry::default()
-        },
-    )?;
     if !context.quiet {
-        println!("{details}");
+        println!("{done}");
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -214,10 +214,25 @@ fn mandatory_fields_complete(record: &PatientRecord) -> bool {
 /// Options that relax a rule.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Overrides<'a> {
-    /// Merge despite two different valid NIFs (needs a reason).
+    /// Merge despite two different valid NIFs, or a pair rejected before (needs a reason).
     pub force: bool,
     /// The reason given.
     pub reason: Option<&'a str>,
+}
+
+impl Overrides<'_> {
+    /// Lets a forcible rule pass when forced with a reason; else the refusal says how.
+    pub fn allow(&self, problem: &str) -> Result<()> {
+        if !self.force {
+            return Err(refused(format!(
+                "{problem}; para fundir mesmo assim, um supervisor força a fusão e indica o motivo"
+            )));
+        }
+        if self.reason.is_none_or(|r| r.trim().is_empty()) {
+            return Err(refused(format!("{problem}: forçar a fusão exige um motivo")));
+        }
+        Ok(())
+    }
 }
 
 /// Checks the rules that make a merge impossible; the message names the records.
@@ -258,16 +273,19 @@ pub fn check(principal: &StoredRecord, duplicates: &[StoredRecord], overrides: O
                 dead.sns_number, alive.sns_number
             )));
         }
-        if let (Some(a), Some(b)) = (p.nif.valid(), d.nif.valid()) {
-            if a != b && !overrides.force {
-                return Err(refused(format!(
-                    "os utentes {} e {} têm NIF válidos diferentes ({a} e {b}); para fundir mesmo assim, \
-                     um supervisor usa --force com --reason",
-                    p.sns_number, d.sns_number
-                )));
-            }
-            if a != b && overrides.reason.is_none_or(|r| r.trim().is_empty()) {
-                return Err(refused("--force exige um motivo (--reason)".into()));
+    }
+    // Two different valid NIFs anywhere in the merge, not only against the principal: a
+    // principal without NIF would otherwise take one and lose the other.
+    let everyone: Vec<&PatientRecord> = std::iter::once(p).chain(duplicates.iter().map(|d| &d.record)).collect();
+    for (i, a) in everyone.iter().enumerate() {
+        for b in &everyone[i + 1..] {
+            if let (Some(x), Some(y)) = (a.nif.valid(), b.nif.valid()) {
+                if x != y {
+                    overrides.allow(&format!(
+                        "os utentes {} e {} têm NIF válidos diferentes ({x} e {y})",
+                        a.sns_number, b.sns_number
+                    ))?;
+                }
             }
         }
     }

@@ -8,7 +8,7 @@
 use super::{cluster, queue, QueueCluster, QueueFilter};
 use crate::access::{self, refused, Actor, Permission, User};
 use crate::error::{Error, Result, UserError};
-use crate::record::{Nnu, PatientRecord, Status};
+use crate::record::{Date, Nnu, PatientRecord, Status};
 use crate::store::audit::{Action, AuditEntry, AuditFilter, NewEntry};
 use crate::store::merges::{MergeInfo, MergeOutcome, MergeRequest, UnmergeOutcome};
 use crate::store::records::StoredRecord;
@@ -44,6 +44,9 @@ impl std::str::FromStr for Target {
 pub struct Approval {
     /// Cluster number.
     pub cluster: u32,
+    /// The records the person saw in the cluster (empty: not checked). When the cluster holds
+    /// other records now (a scan ran since), the approval is refused.
+    pub expected: Vec<Nnu>,
     /// The record kept.
     pub principal: Option<Nnu>,
     /// Records of the cluster left out.
@@ -59,9 +62,12 @@ pub struct Approval {
 /// A record as a person reads it: the chain from the record asked for to its active principal.
 #[derive(Clone, Debug)]
 pub struct RecordView {
-    /// The record asked for first, its principal last (one element when not merged).
+    /// The record asked for first, its principal last (one element when not merged, or when the
+    /// principal is registered outside the person's institutions).
     pub chain: Vec<StoredRecord>,
-    /// The merges that touched the principal, oldest first.
+    /// The principal the record was merged into, when the person may not read it.
+    pub principal_elsewhere: Option<Nnu>,
+    /// The merges that touched the last record of the chain, oldest first.
     pub merges: Vec<MergeInfo>,
 }
 
@@ -96,15 +102,15 @@ pub fn audit_view(store: &mut Store, user: &User, records: &[&PatientRecord], wh
 pub fn user_queue(store: &Store, user: &User, filter: &QueueFilter) -> Result<Vec<QueueCluster>> {
     access::check_profile(user, Permission::View, None)?;
     let visible = |record: &PatientRecord| user.covers(record.registration_unit.as_deref());
-    queue(store, filter, &visible)
+    queue(store, filter, &user.username, &visible)
 }
 
 /// A cluster of the queue that `user` may see (a record in their institutions).
 pub fn visible_cluster(store: &Store, user: &User, id: u32) -> Result<QueueCluster> {
     access::check_profile(user, Permission::View, None)?;
-    let cluster = cluster(store, id)?.ok_or_else(|| {
+    let cluster = cluster(store, id, &user.username)?.ok_or_else(|| {
         Error::from(UserError::NotReady(format!(
-            "o cluster {id} não está na fila: já foi decidido, ou um novo scan mudou a fila"
+            "o grupo {id} não está na fila: já foi decidido, ou um novo scan mudou a fila"
         )))
     })?;
     if !cluster
@@ -113,7 +119,7 @@ pub fn visible_cluster(store: &Store, user: &User, id: u32) -> Result<QueueClust
         .any(|r| user.covers(r.record.registration_unit.as_deref()))
     {
         return Err(refused(format!(
-            "nenhum registo do cluster {id} está inscrito nas instituições de {}",
+            "nenhum registo do grupo {id} está inscrito nas instituições de {}",
             user.username
         )));
     }
@@ -128,21 +134,49 @@ pub fn read_cluster(store: &mut Store, user: &User, id: u32) -> Result<QueueClus
     Ok(cluster)
 }
 
-/// Merges records for `user` (or, dry, shows what would happen).
+/// Merges records for `user` (or, dry, shows what would happen: audited as a view).
 pub fn merge(store: &mut Store, user: &User, request: &MergeRequest) -> Result<MergeOutcome> {
     let authorize = |records: &[&PatientRecord]| access::check(user, Permission::Decide, records, request.ticket);
-    store.merge(&person(user), request, &authorize)
+    let outcome = store.merge(&person(user), request, &authorize)?;
+    if request.dry_run {
+        let records: Vec<&PatientRecord> = std::iter::once(&outcome.principal_before)
+            .chain(&outcome.duplicates)
+            .collect();
+        audit_view(store, user, &records, "merge --dry-run")?;
+    }
+    Ok(outcome)
+}
+
+/// Refuses a decision on a cluster whose records are no longer those the person saw.
+fn check_expected(cluster: &QueueCluster, expected: &[Nnu]) -> Result<()> {
+    if expected.is_empty() {
+        return Ok(());
+    }
+    let mut now: Vec<Nnu> = cluster.records.iter().map(|r| r.record.sns_number).collect();
+    let mut seen = expected.to_vec();
+    now.sort_unstable();
+    seen.sort_unstable();
+    if now != seen {
+        return Err(UserError::NotReady(format!(
+            "o grupo {} mudou desde que foi aberto (tem agora os utentes {}): abra-o de novo antes de decidir",
+            cluster.id,
+            now.iter().map(Nnu::to_string).collect::<Vec<_>>().join(", ")
+        ))
+        .into());
+    }
+    Ok(())
 }
 
 /// Approves a cluster: its other records (but the excluded) merged into the principal.
 pub fn approve(store: &mut Store, user: &User, approval: &Approval) -> Result<MergeOutcome> {
     let cluster = visible_cluster(store, user, approval.cluster)?;
+    check_expected(&cluster, &approval.expected)?;
     let principal = approval
         .principal
-        .ok_or_else(|| UserError::Settings("escolha o registo principal".into()))?;
+        .ok_or_else(|| UserError::Invalid("escolha o registo principal".into()))?;
     if !cluster.records.iter().any(|r| r.record.sns_number == principal) {
-        return Err(UserError::Settings(format!(
-            "o utente {principal} não é um registo ativo do cluster {}",
+        return Err(UserError::Invalid(format!(
+            "o utente {principal} não é um registo ativo do grupo {}",
             approval.cluster
         ))
         .into());
@@ -165,13 +199,20 @@ pub fn approve(store: &mut Store, user: &User, approval: &Approval) -> Result<Me
 }
 
 /// The pairs a decision applies to: the pair, or a cluster's pairs (every two of its records
-/// when `every_two`, else its open pairs).
-fn target_pairs(store: &Store, user: &User, target: Target, every_two: bool) -> Result<Vec<(Nnu, Nnu)>> {
+/// when `every_two`, else its open pairs), refused when the cluster is not what was `expected`.
+fn target_pairs(
+    store: &Store,
+    user: &User,
+    target: Target,
+    expected: &[Nnu],
+    every_two: bool,
+) -> Result<Vec<(Nnu, Nnu)>> {
     let id = match target {
         Target::Pair(a, b) => return Ok(vec![(a, b)]),
         Target::Cluster(id) => id,
     };
     let cluster = visible_cluster(store, user, id)?;
+    check_expected(&cluster, expected)?;
     let nnus: Vec<Nnu> = cluster.records.iter().map(|r| r.record.sns_number).collect();
     Ok(if every_two {
         nnus.iter()
@@ -184,34 +225,49 @@ fn target_pairs(store: &Store, user: &User, target: Target, every_two: bool) -> 
 }
 
 /// Rejects a cluster (every two of its records) or a pair as not the same person.
-pub fn reject(store: &mut Store, user: &User, target: Target, reason: &str, ticket: Option<&str>) -> Result<usize> {
+pub fn reject(
+    store: &mut Store,
+    user: &User,
+    target: Target,
+    expected: &[Nnu],
+    reason: &str,
+    ticket: Option<&str>,
+) -> Result<usize> {
     if reason.trim().is_empty() {
-        return Err(UserError::Settings("indique o motivo da rejeição".into()).into());
+        return Err(UserError::Invalid("indique o motivo da rejeição".into()).into());
     }
-    let pairs = target_pairs(store, user, target, true)?;
+    let pairs = target_pairs(store, user, target, expected, true)?;
     let authorize = |records: &[&PatientRecord]| access::check(user, Permission::Decide, records, ticket);
     store.reject_pairs(&person(user), &pairs, reason, ticket, &authorize)
 }
 
-/// Defers a cluster's open pairs (or a pair) until a date, or until the cluster changes.
-/// Deferring changes no record: the profile must decide, and the records must be ones the user
-/// sees (one of them in their institutions).
+/// Puts a cluster's open pairs (or a pair) aside in the user's own queue, until a date or until
+/// the cluster changes; other reviewers still see it. Deferring changes no record: the profile
+/// must decide (no ticket needed), and one of the records must be in the user's institutions.
 pub fn defer(
     store: &mut Store,
     user: &User,
     target: Target,
-    until: Option<&str>,
+    expected: &[Nnu],
+    until: Option<Date>,
     reason: Option<&str>,
 ) -> Result<usize> {
-    let pairs = target_pairs(store, user, target, false)?;
+    let pairs = target_pairs(store, user, target, expected, false)?;
     let authorize = |records: &[&PatientRecord]| {
-        access::check_profile(user, Permission::Decide, None)?;
+        access::check_profile(user, Permission::View, None)?;
+        if !user.profile.decides() {
+            return Err(refused(format!(
+                "o perfil {} de {} não permite decidir sobre duplicados",
+                user.profile, user.username
+            )));
+        }
         match records.iter().any(|r| user.covers(r.registration_unit.as_deref())) {
             true => Ok(()),
             false => access::check(user, Permission::View, records, None),
         }
     };
-    store.defer_pairs(&person(user), &pairs, reason, until, &authorize)
+    let until = until.map(|d| d.to_string());
+    store.defer_pairs(&person(user), &pairs, reason, until.as_deref(), &authorize)
 }
 
 /// Undoes a merge for `user`.
@@ -223,7 +279,7 @@ pub fn unmerge(
     ticket: Option<&str>,
 ) -> Result<UnmergeOutcome> {
     if reason.trim().is_empty() {
-        return Err(UserError::Settings("indique o motivo para desfazer a fusão".into()).into());
+        return Err(UserError::Invalid("indique o motivo para desfazer a fusão".into()).into());
     }
     let authorize = |records: &[&PatientRecord]| access::check(user, Permission::Decide, records, ticket);
     store.unmerge(&person(user), merge_id, reason, ticket, &authorize)
@@ -253,12 +309,24 @@ pub fn read_record(store: &mut Store, user: &User, nnu: Nnu) -> Result<RecordVie
         }
         chain.push(next);
     }
+    access::check(user, Permission::View, &[&chain[0].record], None)?;
+    // The principal is shown only to those who may read it; the others learn its number.
+    let mut principal_elsewhere = None;
+    if let Some(last) = chain.last().filter(|_| chain.len() > 1) {
+        if access::check(user, Permission::View, &[&last.record], None).is_err() {
+            principal_elsewhere = Some(last.record.sns_number);
+            chain.truncate(1);
+        }
+    }
     let records: Vec<&PatientRecord> = chain.iter().map(|r| &r.record).collect();
-    access::check(user, Permission::View, &records[..1], None)?;
     audit_view(store, user, &records, "show")?;
-    let principal_id = chain.last().expect("the chain holds the record asked for").record.id;
-    let merges = store.merges_of(principal_id)?;
-    Ok(RecordView { chain, merges })
+    let last_id = chain.last().expect("the chain holds the record asked for").record.id;
+    let merges = store.merges_of(last_id)?;
+    Ok(RecordView {
+        chain,
+        principal_elsewhere,
+        merges,
+    })
 }
 
 /// Every decision (merge, unmerge, reject, defer) that touched a record, oldest first.
@@ -273,8 +341,9 @@ pub fn history(store: &mut Store, user: &User, nnu: Nnu) -> Result<Vec<AuditEntr
     })
 }
 
-/// The audit log, for the profiles that decide (supervisors see what was done in their units).
-pub fn audit_log(store: &Store, user: &User, filter: &AuditFilter) -> Result<Vec<AuditEntry>> {
+/// The audit log, for the profiles that decide: the national profile sees every entry, a
+/// supervisor the entries on records of their institutions and their own. The read is audited.
+pub fn audit_log(store: &mut Store, user: &User, filter: &AuditFilter) -> Result<Vec<AuditEntry>> {
     access::check_profile(user, Permission::View, None)?;
     if !user.profile.decides() {
         return Err(refused(format!(
@@ -282,5 +351,27 @@ pub fn audit_log(store: &Store, user: &User, filter: &AuditFilter) -> Result<Vec
             user.profile, user.username
         )));
     }
-    store.audit_entries(filter)
+    let mut entries = store.audit_entries(filter)?;
+    if !user.profile.national() {
+        let units = store.registration_units()?;
+        entries.retain(|entry| {
+            entry.actor == user.username
+                || entry.records.iter().any(|nnu| {
+                    nnu.parse::<Nnu>()
+                        .ok()
+                        .and_then(|n| units.get(&n))
+                        .is_some_and(|unit| user.covers(unit.as_deref()))
+                })
+        });
+    }
+    store.audit(
+        &person(user),
+        Action::View,
+        &NewEntry {
+            records: &filter.record.into_iter().collect::<Vec<_>>(),
+            details: Some(format!("audit log ({} entries)", entries.len())),
+            ..NewEntry::default()
+        },
+    )?;
+    Ok(entries)
 }

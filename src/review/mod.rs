@@ -32,13 +32,14 @@ pub struct QueueCluster {
     pub records: Vec<StoredRecord>,
     /// Its pairs still open (both records active, not rejected), best first.
     pub pairs: Vec<SavedPair>,
-    /// Pairs of the cluster rejected before (shown, not open).
+    /// Pairs of its records rejected before as not the same person (shown; a merge of both is
+    /// refused).
     pub rejected: Vec<(RecordId, RecordId)>,
     /// Best match probability among the open pairs.
     pub max_probability: f64,
     /// When its oldest open pair was first proposed (RFC 3339).
     pub first_seen: Option<String>,
-    /// Every open pair is deferred.
+    /// Every open pair is deferred by the viewer.
     pub deferred: bool,
 }
 
@@ -71,20 +72,22 @@ pub struct QueueFilter {
     pub min_waiting_days: Option<i32>,
     /// Some record's age (years, today) within this band.
     pub patient_age: Option<(i32, i32)>,
-    /// List the deferred clusters instead of the others.
+    /// List the clusters the viewer deferred instead of the others.
     pub deferred: bool,
 }
 
-/// The queue as `visible` lets a person see it, best first (probability, then size, then id).
+/// The queue as `visible` lets the person `viewer` see it, best first (probability, then size,
+/// then id).
 pub fn queue(
     store: &Store,
     filter: &QueueFilter,
+    viewer: &str,
     visible: &dyn Fn(&PatientRecord) -> bool,
 ) -> Result<Vec<QueueCluster>> {
     let Some(scan) = store.latest_scan()? else {
         return Ok(Vec::new());
     };
-    let mut clusters = open_clusters(store, scan.threshold_match_probability, None)?;
+    let mut clusters = open_clusters(store, scan.threshold_match_probability, None, viewer)?;
     let today = today();
     clusters.retain(|c| {
         c.deferred == filter.deferred
@@ -112,22 +115,25 @@ pub fn queue(
 }
 
 /// One cluster of the latest scan as it stands now, if it still has an open pair.
-pub fn cluster(store: &Store, id: u32) -> Result<Option<QueueCluster>> {
+pub fn cluster(store: &Store, id: u32, viewer: &str) -> Result<Option<QueueCluster>> {
     let Some(scan) = store.latest_scan()? else {
         return Ok(None);
     };
-    Ok(open_clusters(store, scan.threshold_match_probability, Some(id))?.pop())
+    Ok(open_clusters(store, scan.threshold_match_probability, Some(id), viewer)?.pop())
 }
 
-fn open_clusters(store: &Store, threshold: f64, only: Option<u32>) -> Result<Vec<QueueCluster>> {
+fn open_clusters(store: &Store, threshold: f64, only: Option<u32>, viewer: &str) -> Result<Vec<QueueCluster>> {
     let mut pairs_by_cluster: HashMap<u32, Vec<SavedPair>> = HashMap::new();
     for pair in store.saved_pairs(threshold)? {
         if let Some(id) = pair.cluster_id.filter(|&id| only.is_none_or(|o| o == id)) {
             pairs_by_cluster.entry(id).or_default().push(pair);
         }
     }
-    let rejected: HashSet<(RecordId, RecordId)> = store.rejected_pairs()?.into_iter().collect();
-    let deferred: HashSet<(RecordId, RecordId)> = store.deferred_pairs(&today().to_string())?.into_iter().collect();
+    let rejected: HashSet<(RecordId, RecordId)> = store.rejected_pairs()?;
+    let deferred: HashSet<(RecordId, RecordId)> = store
+        .deferred_pairs(viewer, &today().to_string())?
+        .into_iter()
+        .collect();
     let first_seen: HashMap<(RecordId, RecordId), String> = store.pairs_first_seen()?.into_iter().collect();
     let mut ids: Vec<RecordId> = pairs_by_cluster
         .values()
@@ -144,9 +150,12 @@ fn open_clusters(store: &Store, threshold: f64, only: Option<u32>) -> Result<Vec
     let active = |id: &RecordId| records.get(id).is_some_and(|r| r.status == Status::Active);
     let mut clusters = Vec::new();
     for (id, pairs) in pairs_by_cluster {
-        let (open, closed): (Vec<SavedPair>, Vec<SavedPair>) = pairs.into_iter().partition(|p| {
-            active(&p.record_id_l) && active(&p.record_id_r) && !rejected.contains(&(p.record_id_l, p.record_id_r))
-        });
+        let open: Vec<SavedPair> = pairs
+            .into_iter()
+            .filter(|p| {
+                active(&p.record_id_l) && active(&p.record_id_r) && !rejected.contains(&(p.record_id_l, p.record_id_r))
+            })
+            .collect();
         if open.is_empty() {
             continue;
         }
@@ -161,7 +170,12 @@ fn open_clusters(store: &Store, threshold: f64, only: Option<u32>) -> Result<Vec
             max_probability: open.iter().map(|p| p.match_probability).fold(0.0, f64::max),
             first_seen: open.iter().filter_map(|p| first_seen.get(&key(p))).min().cloned(),
             deferred: open.iter().all(|p| deferred.contains(&key(p))),
-            rejected: closed.iter().map(key).filter(|k| rejected.contains(k)).collect(),
+            rejected: members
+                .iter()
+                .enumerate()
+                .flat_map(|(i, &a)| members[i + 1..].iter().map(move |&b| (a, b)))
+                .filter(|k| rejected.contains(k))
+                .collect(),
             records: cluster_records,
             pairs: open,
         });

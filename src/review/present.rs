@@ -33,6 +33,11 @@ pub fn shown_fields(record: &PatientRecord) -> Vec<String> {
         .map(|(value, field)| match value {
             None => "—".to_string(),
             Some(value) if invalid.contains(&field) => format!("{value} (inválido)"),
+            Some(value) if field == "registration_type" => match value.as_str() {
+                "em_curso" => "em curso".into(),
+                "historico" => "em histórico".into(),
+                _ => value,
+            },
             Some(value) => value,
         })
         .collect()

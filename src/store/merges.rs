@@ -10,6 +10,8 @@
 //! status) before it, and the principal's image right after it: unmerge puts back the before-
 //! images, except for principal fields that changed after the merge (later edits are kept).
 
+use std::collections::{HashMap, HashSet};
+
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 use serde::{Deserialize, Serialize};
 
@@ -101,6 +103,8 @@ pub struct UnmergeOutcome {
     pub restored: Vec<Nnu>,
     /// Principal fields changed after the merge, kept as they are now.
     pub kept_later_edits: Vec<&'static str>,
+    /// Duplicate fields changed while merged (an import, say), kept as they are now.
+    pub kept_duplicate_edits: Vec<(Nnu, &'static str)>,
 }
 
 /// A merge as recorded.
@@ -184,6 +188,41 @@ fn immediate(conn: &mut Connection) -> rusqlite::Result<Transaction<'_>> {
     conn.transaction_with_behavior(TransactionBehavior::Immediate)
 }
 
+/// The rejected pairs, each side also mapped to the active record it was merged into.
+fn effective_rejections(conn: &Connection) -> rusqlite::Result<HashSet<(RecordId, RecordId)>> {
+    let mut principal_of: HashMap<RecordId, RecordId> = HashMap::new();
+    {
+        let mut stmt = conn.prepare_cached("SELECT id, merged_into FROM records WHERE status = 'merged'")?;
+        let rows = stmt.query_map([], |r| Ok((RecordId(r.get(0)?), RecordId(r.get(1)?))))?;
+        for row in rows {
+            let (id, into) = row?;
+            principal_of.insert(id, into);
+        }
+    }
+    let resolve = |mut id: RecordId| {
+        // Chains are short; the bound guards against a loop in damaged data.
+        for _ in 0..32 {
+            match principal_of.get(&id) {
+                Some(&next) => id = next,
+                None => break,
+            }
+        }
+        id
+    };
+    let mut stmt = conn.prepare_cached("SELECT record_id_l, record_id_r FROM rejected_pairs")?;
+    let rows = stmt.query_map([], |r| Ok((RecordId(r.get(0)?), RecordId(r.get(1)?))))?;
+    let mut rejected = HashSet::new();
+    for row in rows {
+        let (l, r) = row?;
+        rejected.insert((l, r));
+        let (pl, pr) = (resolve(l), resolve(r));
+        if pl != pr {
+            rejected.insert(ordered(pl, pr));
+        }
+    }
+    Ok(rejected)
+}
+
 /// The ordered pair of two record ids.
 fn ordered(a: RecordId, b: RecordId) -> (RecordId, RecordId) {
     if a < b {
@@ -213,6 +252,17 @@ impl Store {
             reason: request.reason,
         };
         merge::check(&principal, &duplicates, overrides)?;
+        let rejected = effective_rejections(&tx)?;
+        for (i, a) in everyone.iter().enumerate() {
+            for b in &everyone[i + 1..] {
+                if rejected.contains(&ordered(a.id, b.id)) {
+                    overrides.allow(&format!(
+                        "os utentes {} e {} foram rejeitados antes como pessoas diferentes",
+                        a.sns_number, b.sns_number
+                    ))?;
+                }
+            }
+        }
         let duplicate_records: Vec<&PatientRecord> = duplicates.iter().map(|d| &d.record).collect();
         let plan = merge::plan(&principal.record, &duplicate_records);
         let mut outcome = MergeOutcome {
@@ -411,8 +461,21 @@ impl Store {
         let now = now_timestamp();
         let seq = next_change_seq(&tx)?;
         write_image(&tx, principal.record.id, &restored, seq, &now)?;
-        for (duplicate, image) in &duplicates {
-            write_image(&tx, duplicate.record.id, image, seq, &now)?;
+        // A duplicate gets back its status; its fields are what they were before the merge
+        // unless something changed them while it was merged (kept, like the principal's edits).
+        let mut kept_duplicate_edits = Vec::new();
+        for (duplicate, before) in &duplicates {
+            let restored = RecordImage {
+                status: "active".into(),
+                merged_into: None,
+                ..RecordImage::of(duplicate)
+            };
+            for (i, field) in FIELDS.iter().enumerate() {
+                if restored.fields[i] != before.fields[i] || restored.is_invalid(field) != before.is_invalid(field) {
+                    kept_duplicate_edits.push((duplicate.record.sns_number, *field));
+                }
+            }
+            write_image(&tx, duplicate.record.id, &restored, seq, &now)?;
         }
         tx.execute(
             "UPDATE merges SET unmerged_at = ?2, unmerged_by = ?3, unmerge_reason = ?4 WHERE id = ?1",
@@ -435,6 +498,7 @@ impl Store {
             principal: principal.record.sns_number,
             restored: duplicates.iter().map(|(d, _)| d.record.sns_number).collect(),
             kept_later_edits,
+            kept_duplicate_edits,
         })
     }
 
@@ -507,7 +571,7 @@ impl Store {
                         "INSERT INTO deferred_pairs (record_id_l, record_id_r, deferred_at, deferred_by, until, reason)
                          VALUES (?1, ?2, ?3, ?4, ?5, ?6)
                          ON CONFLICT DO UPDATE SET deferred_at = excluded.deferred_at,
-                             deferred_by = excluded.deferred_by, until = excluded.until, reason = excluded.reason",
+                             until = excluded.until, reason = excluded.reason",
                     )?
                     .execute(params![l.0, r.0, now, actor.name(), until, reason])?,
             };
@@ -533,20 +597,20 @@ impl Store {
     }
 
     /// Every pair rejected as "not the same person", as ordered record ids.
-    pub fn rejected_pairs(&self) -> Result<Vec<(RecordId, RecordId)>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT record_id_l, record_id_r FROM rejected_pairs")?;
-        let rows = stmt.query_map([], |r| Ok((RecordId(r.get(0)?), RecordId(r.get(1)?))))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    ///
+    /// A rejection follows merges: when A–B was rejected and B was later merged into C, A–C
+    /// counts as rejected too (it is the same question); an unmerge undoes that by itself.
+    pub fn rejected_pairs(&self) -> Result<HashSet<(RecordId, RecordId)>> {
+        Ok(effective_rejections(&self.conn)?)
     }
 
-    /// Pairs deferred and still due later than `today` (or with no date).
-    pub fn deferred_pairs(&self, today: &str) -> Result<Vec<(RecordId, RecordId)>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT record_id_l, record_id_r FROM deferred_pairs WHERE until IS NULL OR until > ?1")?;
-        let rows = stmt.query_map([today], |r| Ok((RecordId(r.get(0)?), RecordId(r.get(1)?))))?;
+    /// Pairs `username` deferred that are still due later than `today` (or with no date).
+    pub fn deferred_pairs(&self, username: &str, today: &str) -> Result<Vec<(RecordId, RecordId)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT record_id_l, record_id_r FROM deferred_pairs
+             WHERE deferred_by = ?1 AND (until IS NULL OR until > ?2)",
+        )?;
+        let rows = stmt.query_map([username, today], |r| Ok((RecordId(r.get(0)?), RecordId(r.get(1)?))))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 

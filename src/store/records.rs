@@ -187,6 +187,22 @@ impl Store {
                 options.n_flagged_values
             ],
         )?;
+        // The import's audit entry commits with its rows.
+        super::audit::append_on(
+            &tx,
+            &crate::access::Actor::System(options.operator.to_string()),
+            super::audit::Action::Import,
+            &super::audit::NewEntry {
+                details: Some(format!(
+                    "import {import_id}: {}: {} inserted, {} updated, {} rejected",
+                    options.file,
+                    write.n_inserted,
+                    write.n_updated,
+                    options.n_rejected_before + write.already_registered.len()
+                )),
+                ..Default::default()
+            },
+        )?;
         tx.commit()?;
         write.import_id = import_id;
         Ok(write)
@@ -245,6 +261,21 @@ impl Store {
             }
         }
         Ok((active, inactive, max_seq))
+    }
+
+    /// The registration unit of every record, by NNU.
+    pub fn registration_units(&self) -> Result<HashMap<Nnu, Option<String>>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT sns_number, registration_unit FROM records")?;
+        let mut rows = stmt.query([])?;
+        let mut units = HashMap::new();
+        while let Some(row) = rows.next()? {
+            if let Ok(nnu) = row.get::<_, String>(0)?.parse::<Nnu>() {
+                units.insert(nnu, row.get(1)?);
+            }
+        }
+        Ok(units)
     }
 
     /// Number of active records.

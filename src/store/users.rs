@@ -2,14 +2,16 @@
 
 use rusqlite::{params, OptionalExtension, Row};
 
+use super::audit::{append_on, Action, NewEntry};
 use super::{now_timestamp, Store};
-use crate::access::{Profile, User};
+use crate::access::{Actor, Profile, User};
 use crate::error::{Result, UserError};
 
 impl Store {
-    /// Adds a user; refuses a username that exists.
-    pub fn add_user(&self, user: &User, password_hash: Option<&str>) -> Result<()> {
-        let inserted = self.conn.execute(
+    /// Adds a user (audited as done by `actor`); refuses a username that exists.
+    pub fn add_user(&mut self, actor: &Actor, user: &User, password_hash: Option<&str>) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        let inserted = tx.execute(
             "INSERT INTO users (username, full_name, profile, institutions, password_hash, disabled, created_at)
              VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6) ON CONFLICT (username) DO NOTHING",
             params![
@@ -24,6 +26,14 @@ impl Store {
         if inserted == 0 {
             return Err(UserError::Settings(format!("the user {} already exists", user.username)).into());
         }
+        let details = format!(
+            "user {} added: {}, institutions {}",
+            user.username,
+            user.profile.code(),
+            user.institutions.join(",")
+        );
+        audit_user_change(&tx, actor, Action::UserAdd, details)?;
+        tx.commit()?;
         Ok(())
     }
 
@@ -44,27 +54,35 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Disables (or enables again) a user.
-    pub fn set_user_disabled(&self, username: &str, disabled: bool) -> Result<()> {
-        let n = self.conn.execute(
-            "UPDATE users SET disabled = ?2 WHERE username = ?1",
-            params![username, disabled],
-        )?;
-        if n == 0 {
-            return Err(UserError::UnknownUser(username.to_string()).into());
-        }
-        Ok(())
+    /// Disables (or enables again) a user, audited as done by `actor`.
+    pub fn set_user_disabled(&mut self, actor: &Actor, username: &str, disabled: bool) -> Result<()> {
+        let what = if disabled { "disabled" } else { "enabled" };
+        self.change_user(actor, username, "disabled", &disabled, what)
     }
 
-    /// Sets a user's password hash.
-    pub fn set_user_password(&self, username: &str, password_hash: &str) -> Result<()> {
-        let n = self.conn.execute(
-            "UPDATE users SET password_hash = ?2 WHERE username = ?1",
-            params![username, password_hash],
+    /// Sets a user's password hash, audited as done by `actor`.
+    pub fn set_user_password(&mut self, actor: &Actor, username: &str, password_hash: &str) -> Result<()> {
+        self.change_user(actor, username, "password_hash", &password_hash, "password set")
+    }
+
+    fn change_user(
+        &mut self,
+        actor: &Actor,
+        username: &str,
+        column: &str,
+        value: &dyn rusqlite::ToSql,
+        what: &str,
+    ) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        let n = tx.execute(
+            &format!("UPDATE users SET {column} = ?2 WHERE username = ?1"),
+            params![username, value],
         )?;
         if n == 0 {
             return Err(UserError::UnknownUser(username.to_string()).into());
         }
+        audit_user_change(&tx, actor, Action::UserChange, format!("user {username}: {what}"))?;
+        tx.commit()?;
         Ok(())
     }
 
@@ -75,6 +93,23 @@ impl Store {
             .prepare_cached("SELECT password_hash FROM users WHERE username = ?1")?;
         Ok(stmt.query_row([username], |row| row.get(0)).optional()?.flatten())
     }
+}
+
+fn audit_user_change(
+    conn: &rusqlite::Connection,
+    actor: &Actor,
+    action: Action,
+    details: String,
+) -> rusqlite::Result<i64> {
+    append_on(
+        conn,
+        actor,
+        action,
+        &NewEntry {
+            details: Some(details),
+            ..NewEntry::default()
+        },
+    )
 }
 
 fn user_from_row(row: &Row) -> rusqlite::Result<User> {

@@ -6,7 +6,7 @@
 
 use serde_json::{json, Value};
 
-use super::{status_of, Context, Request, Response, Signed};
+use super::{message_of, status_of, Context, Request, Response, Signed};
 use crate::error::{Error, UserError};
 use crate::record::{Nnu, PatientRecord, FIELDS};
 use crate::review::actions::{self, Approval, Target};
@@ -54,12 +54,9 @@ pub(super) fn route(context: &mut Context, request: &Request) -> Response {
         (true, ["clusters", id, "approve"]) => parse::<u32>(id).and_then(|id| {
             let approval = Approval {
                 cluster: id,
-                principal: text("principal").map(|p| parse::<Nnu>(&p)).transpose()?,
-                exclude: body
-                    .get("exclude")
-                    .and_then(Value::as_array)
-                    .map(|list| list.iter().filter_map(Value::as_str).filter_map(|n| n.parse().ok()).collect())
-                    .unwrap_or_default(),
+                expected: nnu_list(&body, "records")?,
+                principal: nnu(&body, "principal")?,
+                exclude: nnu_list(&body, "exclude")?,
                 reason: text("reason"),
                 ticket: text("ticket"),
                 force: body.get("force").and_then(Value::as_bool).unwrap_or(false),
@@ -68,15 +65,28 @@ pub(super) fn route(context: &mut Context, request: &Request) -> Response {
         }),
         (true, ["clusters" | "pairs", target, "reject"]) => parse::<Target>(target).and_then(|target| {
             let reason = text("reason").unwrap_or_default();
-            let n = actions::reject(context.store, &signed.user, target, &reason, text("ticket").as_deref())?;
+            let n = actions::reject(
+                context.store,
+                &signed.user,
+                target,
+                &nnu_list(&body, "records")?,
+                &reason,
+                text("ticket").as_deref(),
+            )?;
             Ok(json!({"rejected_pairs": n}))
         }),
         (true, ["clusters" | "pairs", target, "defer"]) => parse::<Target>(target).and_then(|target| {
+            let until = text("until")
+                .map(|u| {
+                    crate::record::Date::parse(&u).map_err(|e| UserError::Invalid(format!("until {u:?}: {e}")))
+                })
+                .transpose()?;
             let n = actions::defer(
                 context.store,
                 &signed.user,
                 target,
-                text("until").as_deref(),
+                &nnu_list(&body, "records")?,
+                until,
                 text("reason").as_deref(),
             )?;
             Ok(json!({"deferred_pairs": n}))
@@ -85,6 +95,7 @@ pub(super) fn route(context: &mut Context, request: &Request) -> Response {
             let view = actions::read_record(context.store, &signed.user, nnu)?;
             Ok(json!({
                 "record": record_json(&view.principal().record),
+                "merged_into_elsewhere": view.principal_elsewhere.map(|n| n.to_string()),
                 "redirected_from": view.chain[..view.chain.len() - 1].iter().map(|r| r.record.sns_number.to_string()).collect::<Vec<_>>(),
                 "merges": view.merges.iter().map(|m| json!({
                     "id": m.id,
@@ -107,6 +118,7 @@ pub(super) fn route(context: &mut Context, request: &Request) -> Response {
                 "principal": outcome.principal.to_string(),
                 "restored": outcome.restored.iter().map(Nnu::to_string).collect::<Vec<_>>(),
                 "kept_later_edits": outcome.kept_later_edits,
+                "kept_duplicate_edits": outcome.kept_duplicate_edits.iter().map(|(n, f)| json!({"sns_number": n.to_string(), "field": f})).collect::<Vec<_>>(),
             }))
         }),
         (false, ["audit"]) => {
@@ -129,13 +141,36 @@ pub(super) fn route(context: &mut Context, request: &Request) -> Response {
     };
     match result {
         Ok(value) => Response::json(200, &value),
-        Err(e) => error(status_of(&e), &e.to_string()),
+        Err(e) => error(status_of(&e), &message_of(&e)),
     }
 }
 
 fn parse<T: std::str::FromStr>(text: &str) -> Result<T, Error> {
     text.parse()
-        .map_err(|_| UserError::Settings(format!("{text:?} is not valid here")).into())
+        .map_err(|_| UserError::Invalid(format!("{text:?} is not valid here")).into())
+}
+
+/// An NNU given as a string or a number.
+fn nnu_value(value: &Value) -> Result<Nnu, Error> {
+    match value {
+        Value::String(text) => parse(text),
+        Value::Number(number) => parse(&number.to_string()),
+        other => Err(UserError::Invalid(format!("{other} is not an NNU")).into()),
+    }
+}
+
+/// An optional NNU field.
+fn nnu(body: &Value, name: &str) -> Result<Option<Nnu>, Error> {
+    body.get(name).filter(|v| !v.is_null()).map(nnu_value).transpose()
+}
+
+/// An optional list of NNUs: every element must be one.
+fn nnu_list(body: &Value, name: &str) -> Result<Vec<Nnu>, Error> {
+    match body.get(name) {
+        None | Some(Value::Null) => Ok(Vec::new()),
+        Some(Value::Array(list)) => list.iter().map(nnu_value).collect(),
+        Some(other) => Err(UserError::Invalid(format!("{name}: expected a list of NNUs, not {other}")).into()),
+    }
 }
 
 fn error(status: u16, message: &str) -> Response {

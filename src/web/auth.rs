@@ -22,11 +22,15 @@ pub struct Session {
     last_seen: Instant,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct Failures {
     count: u32,
+    last: Instant,
     locked_until: Option<Instant>,
 }
+
+/// Usernames with failures remembered at most (older ones are forgotten first).
+const MAX_REMEMBERED: usize = 10_000;
 
 /// Sessions and lock-outs.
 #[derive(Debug)]
@@ -95,7 +99,7 @@ impl Sessions {
         match failures.locked_until {
             Some(until) if until > Instant::now() => Some((until - Instant::now()).as_secs() / 60 + 1),
             Some(_) => {
-                *failures = Failures::default();
+                self.failures.remove(username);
                 None
             }
             None => None,
@@ -104,8 +108,20 @@ impl Sessions {
 
     /// Counts a failed password; true when it locks the username.
     pub fn failed(&mut self, username: &str) -> bool {
-        let failures = self.failures.entry(username.to_string()).or_default();
+        let now = Instant::now();
+        // Failures older than a lock-out are forgotten: a typo last month does not count today.
+        self.failures
+            .retain(|_, f| f.locked_until.is_some_and(|u| u > now) || now.duration_since(f.last) < LOCKOUT);
+        if self.failures.len() >= MAX_REMEMBERED {
+            self.failures.retain(|_, f| f.locked_until.is_some());
+        }
+        let failures = self.failures.entry(username.to_string()).or_insert(Failures {
+            count: 0,
+            last: now,
+            locked_until: None,
+        });
         failures.count += 1;
+        failures.last = now;
         if failures.count >= MAX_FAILURES {
             failures.locked_until = Some(Instant::now() + LOCKOUT);
             return true;

@@ -280,18 +280,24 @@ impl Context<'_> {
 
     /// Checks a username and password; starts a session. The error is what to tell the person.
     pub(crate) fn sign_in(&mut self, username: &str, password: &str) -> std::result::Result<String, String> {
-        let mut sessions = self.sessions.lock().map_err(|_| "erro interno".to_string())?;
-        if let Some(minutes) = sessions.locked(username) {
+        let internal = |_| "Erro interno: tente de novo.".to_string();
+        if let Some(minutes) = self.sessions.lock().map_err(internal)?.locked(username) {
             return Err(format!(
                 "Conta bloqueada temporariamente após várias tentativas falhadas: tente de novo dentro de {minutes} min."
             ));
         }
+        // The slow password check runs without holding the sessions, and takes as long for an
+        // unknown username as for a known one.
         let user = self.store.user(username).ok().flatten();
         let hash = self.store.user_password_hash(username).ok().flatten();
         let valid = match (&user, &hash) {
-            (Some(user), Some(hash)) => !user.disabled && crate::access::verify_password(password, hash),
-            _ => false,
+            (Some(user), Some(hash)) => crate::access::verify_password(password, hash) && !user.disabled,
+            _ => {
+                crate::access::verify_password(password, dummy_hash());
+                false
+            }
         };
+        let mut sessions = self.sessions.lock().map_err(internal)?;
         if !valid {
             let locked = sessions.failed(username);
             return Err(if locked {
@@ -311,6 +317,32 @@ impl Context<'_> {
             sessions.end(token);
         }
     }
+}
+
+/// What a person is told about an error: in Portuguese, and nothing of the machine's insides.
+pub(crate) fn message_of(error: &Error) -> String {
+    match error {
+        Error::User(UserError::UnknownRecord(nnu)) if nnu.is_empty() => "Página inexistente.".into(),
+        Error::User(UserError::UnknownRecord(nnu)) => format!("Não existe utente com o NNU {nnu}."),
+        Error::User(UserError::UnknownUser(user)) => format!("Não existe o utilizador {user}."),
+        Error::User(
+            UserError::Refused(message)
+            | UserError::Invalid(message)
+            | UserError::NotReady(message)
+            | UserError::Settings(message),
+        ) => message.clone(),
+        Error::User(UserError::BadFile { .. }) => error.to_string(),
+        _ => {
+            tracing::error!(%error, "request failed");
+            "Erro interno: tente de novo; se persistir, contacte o suporte.".into()
+        }
+    }
+}
+
+/// A password hash that matches nothing, checked when the username is unknown.
+fn dummy_hash() -> &'static str {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| crate::access::hash_password("não é uma palavra-passe").unwrap_or_default())
 }
 
 /// The HTTP status of an error.

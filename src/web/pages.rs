@@ -2,7 +2,7 @@
 //! forms, no scripts: works on any hospital PC browser and with the keyboard alone.
 
 use super::html::{escape, notice, page, url_encode, STYLE};
-use super::{status_of, Context, Params, Request, Response, Signed, LOGIN_COOKIE, SESSION_COOKIE};
+use super::{message_of, status_of, Context, Params, Request, Response, Signed, LOGIN_COOKIE, SESSION_COOKIE};
 use crate::error::Error;
 use crate::record::{Nnu, FIELDS};
 use crate::review::actions::{self, Approval, Target};
@@ -11,6 +11,34 @@ use crate::review::{QueueCluster, QueueFilter};
 use crate::store::audit::AuditFilter;
 use crate::store::predictions::SavedPair;
 use crate::store::today;
+
+/// The confirmation after a decision, from a code and numbers only (a link cannot put words in
+/// the application's mouth).
+fn confirmation(query: &Params) -> String {
+    let number = |name: &str| query.get(name).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+    let (n, k) = (number("n"), number("k"));
+    let message = match query.get("feito") {
+        Some("aprovada") => format!("Fusão n.º {n} aprovada: {k} registo(s) fundido(s) neste."),
+        Some("desfeita") if k > 0 => format!(
+            "Fusão n.º {n} desfeita: os registos fundidos voltaram a estar ativos; {k} campo(s) alterado(s) depois da fusão ficaram como estão."
+        ),
+        Some("desfeita") => format!("Fusão n.º {n} desfeita: os registos voltaram ao que eram antes da fusão."),
+        Some("rejeitado") => format!("Grupo {n}: {k} par(es) rejeitado(s); não voltarão a ser propostos."),
+        Some("adiado") => format!("Grupo {n}: {k} par(es) adiado(s) na sua fila."),
+        _ => return String::new(),
+    };
+    notice("ok", &message)
+}
+
+/// A probability as people in Portugal write it: `0,987`.
+fn probability(p: f64) -> String {
+    format!("{p:.3}").replace('.', ",")
+}
+
+/// A number typed with a decimal comma or point.
+fn decimal(text: &str) -> Option<f64> {
+    text.replace(',', ".").parse().ok()
+}
 
 /// Clusters per page of the queue.
 const PAGE_SIZE: usize = 50;
@@ -68,13 +96,13 @@ pub(super) fn route(context: &mut Context, request: &Request) -> Response {
                 (false, ["auditoria"]) => audit(context, &signed, &request.query),
                 _ => Err(not_found()),
             };
-            result.unwrap_or_else(|error| error_page(&signed, status_of(&error), &error.to_string()))
+            result.unwrap_or_else(|error| error_page(&signed, status_of(&error), &message_of(&error)))
         }
     }
 }
 
 fn not_found() -> Error {
-    crate::error::UserError::UnknownRecord("(página inexistente)".into()).into()
+    crate::error::UserError::UnknownRecord(String::new()).into()
 }
 
 fn signed_out_notice() -> String {
@@ -103,7 +131,7 @@ fn sign_in_form(request: &Request, error: Option<&str>) -> Response {
         r#"{error}<form method="post" action="/entrar">
 <input type="hidden" name="csrf" value="{token}">
 <p><label for="utilizador">Utilizador</label><br><input id="utilizador" name="utilizador" autocomplete="username" required autofocus></p>
-<p><label for="senha">Senha</label><br><input id="senha" name="senha" type="password" autocomplete="current-password" required></p>
+<p><label for="senha">Palavra-passe</label><br><input id="senha" name="senha" type="password" autocomplete="current-password" required></p>
 <p><button type="submit">Entrar</button></p>
 </form>"#,
         error = error.map(|e| notice("erro", e)).unwrap_or_default(),
@@ -143,8 +171,8 @@ fn sign_in(context: &mut Context, request: &Request) -> Response {
 fn filter_from(query: &Params) -> QueueFilter {
     QueueFilter {
         unit: query.get("unidade").map(str::to_string),
-        min_probability: query.get("min").and_then(|p| p.parse().ok()),
-        max_probability: query.get("max").and_then(|p| p.parse().ok()),
+        min_probability: query.get("min").and_then(decimal),
+        max_probability: query.get("max").and_then(decimal),
         deferred: query.get("adiados").is_some(),
         ..QueueFilter::default()
     }
@@ -172,7 +200,7 @@ fn queue(context: &mut Context, signed: &Signed, query: &Params) -> Result<Respo
         units.sort_unstable();
         units.dedup();
         rows.push_str(&format!(
-            r#"<tr><td><a href="/cluster/{id}">Cluster {id}</a></td><td>{name}{more}</td><td>{n}</td><td>{p:.3}</td><td>{units}</td><td>{days}</td></tr>"#,
+            r#"<tr><td><a href="/cluster/{id}">Grupo {id}</a></td><td>{name}{more}</td><td>{n}</td><td>{p}</td><td>{units}</td><td>{days}</td></tr>"#,
             id = cluster.id,
             name = escape(&first.full_name),
             more = if cluster.records.len() > 1 {
@@ -181,7 +209,7 @@ fn queue(context: &mut Context, signed: &Signed, query: &Params) -> Result<Respo
                 String::new()
             },
             n = cluster.records.len(),
-            p = cluster.max_probability,
+            p = probability(cluster.max_probability),
             units = escape(&units.join(", ")),
             days = cluster.waiting_days(today).map_or("—".into(), |d| d.to_string()),
         ));
@@ -221,12 +249,12 @@ fn queue(context: &mut Context, signed: &Signed, query: &Params) -> Result<Respo
 <label for="max">a</label> <input id="max" name="max" value="{max}" size="5" inputmode="decimal">
 <label><input type="checkbox" name="adiados" value="1"{deferred}> Só adiados</label>
 <button type="submit">Filtrar</button></form>
-<p id="contagem">{total} cluster(s) {what}na fila das suas instituições ({institutions}).</p>
+<p id="contagem">{total} grupo(s) de possíveis duplicados {what}na fila das suas instituições ({institutions}).</p>
 {pages}
-<table id="fila"><thead><tr><th>Cluster</th><th>Utente</th><th>Registos</th><th>Probabilidade</th><th>Locais de inscrição</th><th>Dias</th></tr></thead>
+<table id="fila"><thead><tr><th>Grupo</th><th>Utente</th><th>Registos</th><th>Probabilidade</th><th>Locais de inscrição</th><th>Dias</th></tr></thead>
 <tbody>{rows}</tbody></table>
 {pages}"#,
-        ok = query.get("ok").map(|m| notice("ok", m)).unwrap_or_default(),
+        ok = confirmation(query),
         unit = value("unidade"),
         min = value("min"),
         max = value("max"),
@@ -317,10 +345,10 @@ fn cluster(context: &mut Context, signed: &Signed, id: u32, query: &Params) -> R
     let mut pairs = String::new();
     for pair in &cluster.pairs {
         pairs.push_str(&format!(
-            "<h3>{} – {}: probabilidade {:.3}</h3>{}",
+            "<h3>{} – {}: probabilidade {}</h3>{}",
             pair.sns_number_l,
             pair.sns_number_r,
-            pair.match_probability,
+            probability(pair.match_probability),
             waterfall_svg(pair, prior_weight)
         ));
     }
@@ -350,20 +378,28 @@ fn cluster(context: &mut Context, signed: &Signed, id: u32, query: &Params) -> R
         }
         format!(
             r#"<form method="post" action="/cluster/{id}/aprovar" id="aprovar"><fieldset><legend>Aprovar a fusão</legend>
-<input type="hidden" name="csrf" value="{csrf}">
+<input type="hidden" name="csrf" value="{csrf}">{shown}
 <p>Registo principal (mantém o seu NNU e os seus dados):<br>{choices}</p><p>{excludes}</p>
 {ticket_a}<p><label for="motivo-aprovar">Motivo</label><br><input id="motivo-aprovar" name="motivo" size="60"></p>
-<p><label><input type="checkbox" name="forcar" value="1"> Forçar apesar de NIF diferentes (exige motivo)</label></p>
+<p><label><input type="checkbox" name="forcar" value="1"> Forçar, apesar de os NIF serem diferentes (exige motivo)</label></p>
 <button type="submit">Aprovar fusão</button></fieldset></form>
 <form method="post" action="/cluster/{id}/rejeitar" id="rejeitar"><fieldset><legend>Não são a mesma pessoa</legend>
-<input type="hidden" name="csrf" value="{csrf}">
+<input type="hidden" name="csrf" value="{csrf}">{shown}
 {ticket_r}<p><label for="motivo-rejeitar">Motivo (obrigatório)</label><br><input id="motivo-rejeitar" name="motivo" size="60" required></p>
 <button type="submit">Rejeitar</button></fieldset></form>
 <form method="post" action="/cluster/{id}/adiar" id="adiar"><fieldset><legend>Adiar</legend>
-<input type="hidden" name="csrf" value="{csrf}">
+<input type="hidden" name="csrf" value="{csrf}">{shown}
 <p><label for="ate">Até (aaaa-mm-dd, opcional)</label> <input id="ate" name="ate" size="10">
 <label for="motivo-adiar">Motivo</label> <input id="motivo-adiar" name="motivo" size="40"></p>
 <button type="submit">Adiar</button></fieldset></form>"#,
+            shown = cluster
+                .records
+                .iter()
+                .map(|r| format!(
+                    r#"<input type="hidden" name="registos" value="{}">"#,
+                    r.record.sns_number
+                ))
+                .collect::<String>(),
             ticket_a = ticket_field.replace("{form}", "a"),
             ticket_r = ticket_field.replace("{form}", "r"),
         )
@@ -374,16 +410,40 @@ fn cluster(context: &mut Context, signed: &Signed, id: u32, query: &Params) -> R
         )
     };
     let body = format!(
-        r#"{ok}<p>{n} registos · melhor probabilidade {p:.3}</p>
+        r#"{ok}<p>{n} registos · melhor probabilidade {p}</p>
+{rejected}
 {table}
 <p id="sugestao">{suggestion}</p>
 <h2>Pares e razões</h2>
 {pairs}
 <h2>Decisão</h2>
 {forms}"#,
-        ok = query.get("ok").map(|m| notice("ok", m)).unwrap_or_default(),
+        ok = confirmation(query),
         n = cluster.records.len(),
-        p = cluster.max_probability,
+        p = probability(cluster.max_probability),
+        rejected = if cluster.rejected.is_empty() {
+            String::new()
+        } else {
+            let nnu = |id| {
+                cluster
+                    .records
+                    .iter()
+                    .find(|s| s.record.id == id)
+                    .map_or("?".into(), |s| s.record.sns_number.to_string())
+            };
+            let pairs: Vec<String> = cluster
+                .rejected
+                .iter()
+                .map(|(l, r)| format!("{} e {}", nnu(*l), nnu(*r)))
+                .collect();
+            notice(
+                "erro",
+                &format!(
+                    "Já rejeitados como pessoas diferentes: {}. Uma fusão que os junte é recusada.",
+                    pairs.join("; ")
+                ),
+            )
+        },
         suggestion = suggestion
             .map(|(i, why)| format!(
                 "Principal sugerido: <strong>{}</strong> — {}",
@@ -395,7 +455,7 @@ fn cluster(context: &mut Context, signed: &Signed, id: u32, query: &Params) -> R
     Ok(Response::html(
         200,
         page(
-            &format!("Cluster {id}"),
+            &format!("Grupo {id}"),
             Some((&signed.user, &signed.session.csrf)),
             &body,
         ),
@@ -405,27 +465,25 @@ fn cluster(context: &mut Context, signed: &Signed, id: u32, query: &Params) -> R
 fn decide(context: &mut Context, signed: &Signed, id: u32, action: &str, form: &Params) -> Result<Response, Error> {
     let ticket = form.get("pedido").map(str::to_string);
     let reason = form.get("motivo").map(str::to_string);
+    // The records the page showed: a decision on a group that changed since is refused.
+    let expected: Vec<Nnu> = form.all("registos").iter().filter_map(|n| n.parse().ok()).collect();
     match action {
         "aprovar" => {
-            let principal = form.get("principal").and_then(|p| p.parse::<Nnu>().ok());
             let approval = Approval {
                 cluster: id,
-                principal,
+                expected,
+                principal: form.get("principal").and_then(|p| p.parse::<Nnu>().ok()),
                 exclude: form.all("excluir").iter().filter_map(|n| n.parse().ok()).collect(),
                 reason,
                 ticket,
                 force: form.get("forcar").is_some(),
             };
             let outcome = actions::approve(context.store, &signed.user, &approval)?;
-            let message = format!(
-                "Fusão n.º {} aprovada: {} registo(s) fundido(s) neste.",
+            Ok(Response::redirect(&format!(
+                "/utente/{}?feito=aprovada&n={}&k={}",
+                outcome.plan.principal.sns_number,
                 outcome.merge_id,
                 outcome.duplicates.len()
-            );
-            Ok(Response::redirect(&format!(
-                "/utente/{}?ok={}",
-                outcome.plan.principal.sns_number,
-                url_encode(&message)
             )))
         }
         "rejeitar" => {
@@ -433,30 +491,29 @@ fn decide(context: &mut Context, signed: &Signed, id: u32, action: &str, form: &
                 context.store,
                 &signed.user,
                 Target::Cluster(id),
+                &expected,
                 reason.as_deref().unwrap_or_default(),
                 ticket.as_deref(),
             )?;
-            let message = format!("Cluster {id}: {n} par(es) rejeitado(s); não voltarão a ser propostos.");
-            Ok(Response::redirect(&format!("/fila?ok={}", url_encode(&message))))
+            Ok(Response::redirect(&format!("/fila?feito=rejeitado&n={id}&k={n}")))
         }
         "adiar" => {
-            let until = match form.get("ate") {
-                Some(text) => Some(
+            let until = form
+                .get("ate")
+                .map(|text| {
                     crate::record::Date::parse(text)
-                        .map_err(|e| crate::error::UserError::Settings(format!("data {text:?}: {e}")))?
-                        .to_string(),
-                ),
-                None => None,
-            };
+                        .map_err(|e| crate::error::UserError::Invalid(format!("data {text:?}: {e}")))
+                })
+                .transpose()?;
             let n = actions::defer(
                 context.store,
                 &signed.user,
                 Target::Cluster(id),
-                until.as_deref(),
+                &expected,
+                until,
                 reason.as_deref(),
             )?;
-            let message = format!("Cluster {id}: {n} par(es) adiado(s).");
-            Ok(Response::redirect(&format!("/fila?ok={}", url_encode(&message))))
+            Ok(Response::redirect(&format!("/fila?feito=adiado&n={id}&k={n}")))
         }
         _ => Err(not_found()),
     }
@@ -465,7 +522,16 @@ fn decide(context: &mut Context, signed: &Signed, id: u32, action: &str, form: &
 fn record(context: &mut Context, signed: &Signed, nnu: Nnu, query: &Params) -> Result<Response, Error> {
     let view = actions::read_record(context.store, &signed.user, nnu)?;
     let principal = view.principal();
-    let mut body = query.get("ok").map(|m| notice("ok", m)).unwrap_or_default();
+    let mut body = confirmation(query);
+    if let Some(elsewhere) = view.principal_elsewhere {
+        body.push_str(&notice(
+            "ok",
+            &format!(
+                "O utente {nnu} foi fundido no utente {elsewhere}, inscrito fora das suas instituições: mostra-se o registo fundido, tal como ficou."
+            ),
+        ));
+    }
+    let may_undo = signed.user.profile.decides() && signed.user.covers(principal.record.registration_unit.as_deref());
     for pair in view.chain.windows(2) {
         body.push_str(&format!(
             r#"<p class="aviso ok">O utente {} foi fundido no utente <a href="/utente/{p}">{p}</a> (registo principal).</p>"#,
@@ -523,7 +589,7 @@ fn record(context: &mut Context, signed: &Signed, nnu: Nnu, query: &Params) -> R
                 escape(by),
                 escape(why)
             )),
-            None if signed.user.profile.decides() && merge.principal == principal.record.sns_number => {
+            None if may_undo && merge.principal == principal.record.sns_number => {
                 body.push_str(&format!(
                     r#"<form method="post" action="/fusao/{id}/desfazer" class="desfazer"><input type="hidden" name="csrf" value="{csrf}">
 <label for="motivo-{id}">Motivo</label> <input id="motivo-{id}" name="motivo" required>{ticket}
@@ -560,12 +626,30 @@ fn unmerge(context: &mut Context, signed: &Signed, id: i64, form: &Params) -> Re
         form.get("motivo").unwrap_or_default(),
         form.get("pedido"),
     )?;
-    let message = format!("Fusão n.º {id} desfeita: os registos voltaram ao que eram antes.");
     Ok(Response::redirect(&format!(
-        "/utente/{}?ok={}",
+        "/utente/{}?feito=desfeita&n={id}&k={}",
         outcome.principal,
-        url_encode(&message)
+        outcome.kept_later_edits.len() + outcome.kept_duplicate_edits.len()
     )))
+}
+
+/// An audit action as people say it.
+fn action_label(action: &str) -> &str {
+    match action {
+        "import" => "importação",
+        "index" => "índice",
+        "scan" => "pesquisa de duplicados",
+        "train" => "treino do modelo",
+        "export" => "exportação",
+        "view" => "consulta",
+        "merge" => "fusão",
+        "unmerge" => "fusão desfeita",
+        "reject" => "rejeição",
+        "defer" => "adiamento",
+        "user_add" => "utilizador criado",
+        "user_change" => "utilizador alterado",
+        other => other,
+    }
 }
 
 fn audit(context: &mut Context, signed: &Signed, query: &Params) -> Result<Response, Error> {
@@ -587,9 +671,9 @@ fn audit(context: &mut Context, signed: &Signed, query: &Params) -> Result<Respo
         rows.push_str(&format!(
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             entry.id,
-            escape(&entry.at),
+            escape(&entry.at.replace('T', " ").replace('Z', " UTC")),
             escape(&entry.actor),
-            escape(&entry.action),
+            escape(action_label(&entry.action)),
             escape(&entry.records.join(", ")),
             escape(
                 &[
@@ -604,20 +688,41 @@ fn audit(context: &mut Context, signed: &Signed, query: &Params) -> Result<Respo
             ),
         ));
     }
+    let keep = |name: &str| {
+        query
+            .get(name)
+            .map(|v| format!("&{name}={}", url_encode(v)))
+            .unwrap_or_default()
+    };
+    let filters = format!("{}{}{}", keep("utente"), keep("utilizador"), keep("decisoes"));
+    let mut pages = format!("<span>Página {page_no} de {n_pages}</span>");
+    if page_no > 1 {
+        pages = format!(
+            r#"<a href="/auditoria?pagina={}{filters}" rel="prev">« Anterior</a>{pages}"#,
+            page_no - 1
+        );
+    }
+    if page_no < n_pages {
+        pages.push_str(&format!(
+            r#"<a href="/auditoria?pagina={}{filters}" rel="next">Seguinte »</a>"#,
+            page_no + 1
+        ));
+    }
     let body = format!(
         r#"<form method="get" action="/auditoria"><label for="utente">NNU</label> <input id="utente" name="utente" size="10" value="{nnu}">
 <label for="utilizador">Utilizador</label> <input id="utilizador" name="utilizador" size="10" value="{who}">
 <label><input type="checkbox" name="decisoes" value="1"{decisions}> Só decisões</label> <button type="submit">Filtrar</button></form>
-<p>{n} entrada(s), da mais recente · página {page_no} de {n_pages}{next}</p>
+<p>{n} entrada(s), da mais recente{scope}.</p>
+<nav class="paginas" aria-label="páginas">{pages}</nav>
 <table id="auditoria"><thead><tr><th>#</th><th>Quando</th><th>Quem</th><th>Ação</th><th>Utentes</th><th>Detalhes</th></tr></thead><tbody>{rows}</tbody></table>"#,
         nnu = escape(query.get("utente").unwrap_or_default()),
         who = escape(query.get("utilizador").unwrap_or_default()),
         decisions = if filter.decisions_only { " checked" } else { "" },
         n = entries.len(),
-        next = if page_no < n_pages {
-            format!(r#" · <a href="/auditoria?pagina={}">seguinte</a>"#, page_no + 1)
+        scope = if signed.user.profile.national() {
+            ""
         } else {
-            String::new()
+            " (sobre utentes das suas instituições, ou suas)"
         },
     );
     Ok(Response::html(

@@ -65,15 +65,16 @@ CREATE TABLE rejected_pairs (
     CHECK (record_id_l < record_id_r)
 ) WITHOUT ROWID;
 
--- Pairs put aside by a reviewer; the cluster returns when it gains a pair that is not deferred.
+-- Pairs a reviewer put aside for themselves; the cluster returns to their queue when the date
+-- passes or when it gains a pair that is not deferred. Other reviewers still see it.
 CREATE TABLE deferred_pairs (
     record_id_l INTEGER NOT NULL REFERENCES records(id),
     record_id_r INTEGER NOT NULL REFERENCES records(id),
-    deferred_at TEXT NOT NULL,
     deferred_by TEXT NOT NULL,
+    deferred_at TEXT NOT NULL,
     until TEXT,
     reason TEXT,
-    PRIMARY KEY (record_id_l, record_id_r),
+    PRIMARY KEY (record_id_l, record_id_r, deferred_by),
     CHECK (record_id_l < record_id_r)
 ) WITHOUT ROWID;
 
