@@ -20,6 +20,7 @@ mod progress;
 mod records;
 mod review;
 mod scan;
+mod ticket;
 mod users;
 
 use std::path::PathBuf;
@@ -103,6 +104,9 @@ enum Command {
     /// Read and verify the audit log.
     #[command(subcommand)]
     Audit(audit::Command),
+    /// Service-desk tickets (categories F and G): resolve, list, show, close-stale (needs --user).
+    #[command(subcommand)]
+    Ticket(ticket::Command),
 }
 
 /// What every subcommand gets.
@@ -220,6 +224,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::History(args) => records::history(&context, args),
         Command::Users(command) => users::run(&context, command),
         Command::Audit(command) => audit::run(&context, command),
+        Command::Ticket(command) => ticket::run(&context, command),
     }
 }
 

@@ -1,0 +1,306 @@
+//! Service-desk tickets: the e-mails of categories F ("Resolução de um Utente duplicado") and
+//! G ("Impossibilidade em encontrar / identificar um Utente") of the template in
+//! seeds/000, checked against the registry and answered in Portuguese.
+//!
+//! Consumes a message's bytes (`.eml` or plain text), the registry, the latest scan's model and
+//! the person resolving (`--user`); produces a [`Decision`] (outcome, evidence, the reply ready
+//! to send) and stores the ticket with its lifecycle state.
+//!
+//! - `message.rs` reads the bytes (the only `mail_parser` user);
+//! - `parse.rs` knows the template: the eleven categories and the tolerant reading of the F
+//!   and G fields;
+//! - `resolve.rs` decides, with the rules of the rest of Único (access checks, merge rules,
+//!   the scan's model, the candidate index's single-record search), never a second copy;
+//! - `reply.rs` writes the answer.
+//!
+//! **Invariants:**
+//! - reading never fails and never panics: a message that cannot be read gets a `pending` or
+//!   `wrong-category` answer, never a merge;
+//! - a ticket merges only with `--apply`, only what the person may merge (their institutions;
+//!   Centro de Suporte anywhere, against the ticket), and only through `Store::merge`, so the
+//!   merge rules and the audit entry are the same as a supervisor's;
+//! - the same message resolved twice is answered from the stored decision and acts once;
+//! - pending tickets close after 30 days without an answer; an answer to a resolved ticket
+//!   within 10 days reopens it under its incident number, later it opens a new one.
+//!
+//! Privacy: the reply names patients (it goes back to the unit that asked); the audit entry
+//! names records by NNU only.
+
+mod message;
+pub mod parse;
+mod reply;
+mod resolve;
+
+use serde::{Deserialize, Serialize};
+
+pub use message::{read_message, Message, MAX_MESSAGE_BYTES};
+pub use parse::{Category, PatientFields, Request};
+pub use resolve::{resolve, ResolveOptions};
+
+/// Days after its latest message that a pending ticket is closed (seeds/000).
+pub const PENDING_DAYS: i32 = 30;
+/// Days after its resolution that an answer reopens a ticket (seeds/000).
+pub const REOPEN_DAYS: i32 = 10;
+/// Records a G answer lists at most.
+pub const MAX_CANDIDATES: usize = 5;
+
+/// Where a ticket is in its life.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TicketState {
+    /// Being handled (a merge proposed waits for a supervisor).
+    Open,
+    /// Waiting for the requester (missing fields, a mistyped NNU).
+    Pending,
+    /// Answered.
+    Resolved,
+    /// Closed (pending for 30 days without an answer).
+    Closed,
+}
+
+impl TicketState {
+    /// As stored.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TicketState::Open => "open",
+            TicketState::Pending => "pending",
+            TicketState::Resolved => "resolved",
+            TicketState::Closed => "closed",
+        }
+    }
+
+    /// Reads the stored form.
+    pub fn parse(text: &str) -> Option<TicketState> {
+        [
+            TicketState::Open,
+            TicketState::Pending,
+            TicketState::Resolved,
+            TicketState::Closed,
+        ]
+        .into_iter()
+        .find(|s| s.as_str() == text)
+    }
+}
+
+/// What was decided on a request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Outcome {
+    /// F: the same person; merged (with `--apply` and the right to) or proposed for review.
+    Merge,
+    /// F: not the same person, with the evidence.
+    NotDuplicate,
+    /// F: the ticket's name or date disagrees with the record of the NNU given.
+    Mismatch,
+    /// F: a merge rule forbids it (deceased and alive, two valid NIFs, already merged), or the
+    /// records are out of the person's reach.
+    Refused,
+    /// Template fields are missing.
+    Pending,
+    /// Not a category F or G request, or sent under the wrong one.
+    WrongCategory,
+    /// More than one situation in one request.
+    Split,
+    /// G: likely records found.
+    Found,
+    /// G: nothing likely found.
+    NotFound,
+}
+
+impl Outcome {
+    /// As stored and shown.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Merge => "merge",
+            Outcome::NotDuplicate => "not-duplicate",
+            Outcome::Mismatch => "mismatch",
+            Outcome::Refused => "refused",
+            Outcome::Pending => "pending",
+            Outcome::WrongCategory => "wrong-category",
+            Outcome::Split => "split",
+            Outcome::Found => "found",
+            Outcome::NotFound => "not-found",
+        }
+    }
+
+    /// Reads the stored form.
+    pub fn parse(text: &str) -> Option<Outcome> {
+        [
+            Outcome::Merge,
+            Outcome::NotDuplicate,
+            Outcome::Mismatch,
+            Outcome::Refused,
+            Outcome::Pending,
+            Outcome::WrongCategory,
+            Outcome::Split,
+            Outcome::Found,
+            Outcome::NotFound,
+        ]
+        .into_iter()
+        .find(|o| o.as_str() == text)
+    }
+}
+
+/// A field of the ticket that disagrees with the record of the NNU given.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Mismatch {
+    /// "principal", "duplicado" or "utente".
+    pub patient: String,
+    /// The NNU given.
+    pub nnu: String,
+    /// The template field that disagrees.
+    pub field: String,
+    /// What the ticket says.
+    pub ticket_value: String,
+    /// What the record says (none when no record has the NNU).
+    pub registered_value: Option<String>,
+    /// A registered record that does match what the ticket describes.
+    pub matching_record: Option<Candidate>,
+}
+
+/// A registered record offered as an answer.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Candidate {
+    /// NNU.
+    pub nnu: String,
+    /// Nome completo.
+    pub full_name: String,
+    /// Data de nascimento.
+    pub birth_date: Option<String>,
+    /// Local de inscrição.
+    pub registration_unit: Option<String>,
+    /// Probability that it is the person the ticket describes.
+    pub match_probability: f64,
+    /// The template fields whose value differs from the ticket's.
+    pub differs: Vec<String>,
+    /// A merged record's principal (the number to use now).
+    pub merged_into: Option<String>,
+}
+
+/// The decision on one message, as stored and as `--format json` prints it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Decision {
+    /// Incident number.
+    pub incident: String,
+    /// The template's category, when it could be told.
+    pub category: Option<Category>,
+    /// What was decided.
+    pub outcome: Outcome,
+    /// The ticket's state after it.
+    pub state: TicketState,
+    /// The principal's NNU, as given.
+    pub principal: Option<String>,
+    /// The duplicate's NNU, as given.
+    pub duplicate: Option<String>,
+    /// The pair's match probability under the scan's model.
+    pub match_probability: Option<f64>,
+    /// Template fields missing or unreadable ("Utente (Principal): Data de Nascimento").
+    pub missing_fields: Vec<String>,
+    /// Fields that disagree with the records.
+    pub mismatches: Vec<Mismatch>,
+    /// The comparisons behind the score, strongest first.
+    pub evidence: Vec<String>,
+    /// Why the merge is refused.
+    pub refusal: Option<String>,
+    /// For `wrong-category`, the category the request belongs to.
+    pub right_category: Option<Category>,
+    /// For `split`, the situations found.
+    pub situations: Vec<String>,
+    /// For G, the most likely records.
+    pub candidates: Vec<Candidate>,
+    /// The merge made.
+    pub merge_id: Option<i64>,
+    /// The merge waits in the review queue.
+    pub proposed: bool,
+    /// Both records are registered in this unit.
+    pub same_unit: Option<String>,
+    /// The ticket was resolved and this answer reopened it.
+    pub reopened: bool,
+    /// The earlier incident this message answered, closed or resolved too long ago.
+    pub replaces: Option<String>,
+    /// The same message was resolved before: nothing was done again.
+    pub repeated_message: bool,
+    /// Anything else the agent should know.
+    pub notes: Vec<String>,
+    /// The reply, ready to send.
+    pub reply: String,
+}
+
+impl Decision {
+    fn new(incident: &str, category: Option<Category>, outcome: Outcome) -> Decision {
+        Decision {
+            incident: incident.to_string(),
+            category,
+            outcome,
+            state: TicketState::Open,
+            principal: None,
+            duplicate: None,
+            match_probability: None,
+            missing_fields: Vec::new(),
+            mismatches: Vec::new(),
+            evidence: Vec::new(),
+            refusal: None,
+            right_category: None,
+            situations: Vec::new(),
+            candidates: Vec::new(),
+            merge_id: None,
+            proposed: false,
+            same_unit: None,
+            reopened: false,
+            replaces: None,
+            repeated_message: false,
+            notes: Vec::new(),
+            reply: String::new(),
+        }
+    }
+
+    /// The state the outcome leaves the ticket in: pending while the requester must answer,
+    /// open while a supervisor must decide, else resolved.
+    fn settled_state(&self) -> TicketState {
+        match self.outcome {
+            Outcome::Pending | Outcome::Mismatch => TicketState::Pending,
+            Outcome::Merge if self.proposed => TicketState::Open,
+            _ => TicketState::Resolved,
+        }
+    }
+}
+
+/// The incident number in a subject: `INC` followed by digits (and dashes), in any case
+/// (`RE: [INC000012] …`, `Inc-2026-77`).
+pub fn incident_in(subject: &str) -> Option<String> {
+    let upper = subject.to_ascii_uppercase();
+    let mut from = 0;
+    while let Some(at) = upper[from..].find("INC") {
+        let start = from + at;
+        let rest = &upper[start + 3..];
+        let number: String = rest.chars().take_while(|c| c.is_ascii_digit() || *c == '-').collect();
+        let number = number.trim_matches('-');
+        let before_ok = start == 0 || !upper.as_bytes()[start - 1].is_ascii_alphanumeric();
+        if before_ok && number.bytes().any(|b| b.is_ascii_digit()) {
+            return Some(format!("INC{}{number}", if rest.starts_with('-') { "-" } else { "" }));
+        }
+        from = start + 3;
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn incident_numbers_in_subjects() {
+        for (subject, expected) in [
+            (
+                "RE: [INC000012] WebRNU – Resolução de um Utente duplicado",
+                Some("INC000012"),
+            ),
+            ("Re: inc-2026-77 duplicado", Some("INC-2026-77")),
+            ("WebRNU – Resolução de um Utente duplicado", None),
+            ("PRINCIPAL INC", None),
+            ("ZINC123", None),
+        ] {
+            assert_eq!(incident_in(subject).as_deref(), expected, "{subject}");
+        }
+    }
+}
