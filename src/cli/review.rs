@@ -270,6 +270,9 @@ fn list(store: &mut Store, user: &User, args: ListArgs) -> anyhow::Result<ExitCo
             ":".into()
         }
     );
+    if !args.deferred {
+        ticket_proposals(store, user)?;
+    }
     if shown.is_empty() {
         return Ok(ExitCode::SUCCESS);
     }
@@ -307,6 +310,49 @@ fn list(store: &mut Store, user: &User, args: ListArgs) -> anyhow::Result<ExitCo
     // The list shows one name per cluster: that is reading patients' data.
     audit_view(store, user, &viewed, "review list")?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The merges that service-desk tickets ask for and that wait for a supervisor, as the user may
+/// see them (a record in their institutions), with the command that approves each.
+fn ticket_proposals(store: &mut Store, user: &User) -> anyhow::Result<()> {
+    let mut shown = Vec::new();
+    for ticket in store.ticket_proposals()? {
+        let (Some(principal), Some(duplicate)) = (ticket.principal, ticket.duplicate) else {
+            continue;
+        };
+        let records: Vec<PatientRecord> = [principal, duplicate]
+            .into_iter()
+            .filter_map(|nnu| store.record_by_nnu(nnu).ok().flatten())
+            .map(|r| r.record)
+            .collect();
+        if !records.iter().any(|r| user.covers(r.registration_unit.as_deref())) {
+            continue;
+        }
+        shown.push((ticket, principal, duplicate));
+    }
+    if shown.is_empty() {
+        return Ok(());
+    }
+    println!("{} fusão(ões) pedida(s) por pedidos de suporte:", shown.len());
+    for (ticket, principal, duplicate) in &shown {
+        println!(
+            "  pedido {}  probabilidade {}  unico merge --principal {principal} --duplicate {duplicate} --ticket {}",
+            ticket.incident,
+            ticket.match_probability.map_or("—".into(), |p| format!("{p:.3}")),
+            ticket.incident
+        );
+    }
+    let nnus: Vec<Nnu> = shown.iter().flat_map(|(_, p, d)| [*p, *d]).collect();
+    store.audit(
+        &Actor::Person(user.clone()),
+        crate::store::audit::Action::View,
+        &crate::store::audit::NewEntry {
+            records: &nnus,
+            details: Some("review list: ticket proposals".into()),
+            ..Default::default()
+        },
+    )?;
+    Ok(())
 }
 
 fn show(store: &mut Store, user: &User, id: u32) -> anyhow::Result<ExitCode> {
@@ -371,6 +417,17 @@ fn show(store: &mut Store, user: &User, id: u32) -> anyhow::Result<ExitCode> {
                 .map_or("?".into(), |s| s.record.sns_number.to_string())
         };
         println!("  {} – {}  rejeitado antes: não é a mesma pessoa", nnu(*l), nnu(*r));
+    }
+    for ticket in store.ticket_proposals()? {
+        let in_cluster = |nnu: Option<Nnu>| nnu.is_some_and(|n| records.iter().any(|r| r.sns_number == n));
+        if in_cluster(ticket.principal) && in_cluster(ticket.duplicate) {
+            println!(
+                "  pedido de suporte {} pede a fusão de {} (principal) com {}",
+                ticket.incident,
+                ticket.principal.map_or("?".into(), |n| n.to_string()),
+                ticket.duplicate.map_or("?".into(), |n| n.to_string())
+            );
+        }
     }
     println!(
         "\nDecidir: unico review approve {id} --principal NNU [--exclude NNU] | unico review reject {id} --reason \"…\" | unico review defer {id}"

@@ -127,7 +127,7 @@ pub(crate) fn run(context: &Context, command: Command) -> anyhow::Result<ExitCod
             println!("{} pedido(s):", tickets.len());
             if !tickets.is_empty() {
                 println!(
-                    "{:<12} {:<4} {:<9} {:<15} {:<10} {:<10} {:<21} assunto",
+                    "{:<14} {:<4} {:<9} {:<15} {:<10} {:<10} {:<21} assunto",
                     "incidência", "cat.", "estado", "resultado", "aberto", "última", "utentes"
                 );
             }
@@ -138,7 +138,7 @@ pub(crate) fn run(context: &Context, command: Command) -> anyhow::Result<ExitCod
                     _ => "—".into(),
                 };
                 println!(
-                    "{:<12} {:<4} {:<9} {:<15} {:<10} {:<10} {:<21} {}",
+                    "{:<14} {:<4} {:<9} {:<15} {:<10} {:<10} {:<21} {}",
                     t.incident,
                     t.category.as_deref().unwrap_or("?"),
                     t.state.as_str(),

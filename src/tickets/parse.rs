@@ -459,8 +459,7 @@ fn label_field(text: &str) -> Option<Field> {
         Some(Field::BirthDate)
     } else if has("local") || has("inscricao") || has("centro") || has("unidade") {
         Some(Field::RegistrationUnit)
-    } else if has("nnu")
-        || ((has("utente") || has("sns")) && ["numero", "num", "nr", "n", "no", "o"].iter().any(|w| has(w)))
+    } else if has("nnu") || ((has("utente") || has("sns")) && ["numero", "num", "nr", "n", "no"].iter().any(|w| has(w)))
     {
         Some(Field::Nnu)
     } else if has("outros") || has("observacoes") || has("obs") {
@@ -521,8 +520,14 @@ fn strip_bullet(line: &str) -> &str {
 
 /// Splits a line into a label and a value: at the first `:`, at a spaced dash, or after the
 /// leading label words ("Nº Utente 123 456 789"). The value may be empty (it is then on the
-/// next line).
+/// next line). An NNU or a date without a digit is a sentence, not a field.
 fn split_label(line: &str) -> Option<(Field, String)> {
+    let (field, value) = split_label_any(line)?;
+    let needs_digit = matches!(field, Field::Nnu | Field::BirthDate);
+    (value.is_empty() || !needs_digit || value.chars().any(|c| c.is_ascii_digit())).then_some((field, value))
+}
+
+fn split_label_any(line: &str) -> Option<(Field, String)> {
     let clean = |v: &str| v.trim().trim_end_matches([';', ',']).trim().to_string();
     if let Some((label, value)) = line.split_once([':', '：']) {
         if let Some(field) = label_field(label) {
@@ -674,6 +679,11 @@ mod tests {
                 [Some("222222222"), Some("Ana Sousa"), None, None],
             ],
         );
+        // Sentences are not fields.
+        check(
+            "O utente não aparece com o número do cartão\nNº Utente: 259 800 391\nData de nascimento desconhecida\n",
+            &[[Some("259 800 391"), None, None, None]],
+        );
         let twice = parse_request("Utente principal\nNNU: 1\nUtente principal\nNNU: 2\n");
         assert!(twice.several_situations.is_some());
     }
@@ -693,6 +703,7 @@ mod tests {
                 Some(Field::RegistrationUnit),
             ),
             ("Utente", None),
+            ("O utente", None),
             ("Bom dia", None),
         ] {
             assert_eq!(label_field(label), field, "{label}");

@@ -3,6 +3,7 @@
 
 use super::parse::Category;
 use super::{Candidate, Decision, Outcome};
+use crate::record::normalize::fold;
 
 /// A probability as people read it: `99,9 %`.
 fn percent(p: f64) -> String {
@@ -54,7 +55,8 @@ pub(crate) fn write(decision: &Decision, subject: &str) -> String {
             }
         )
     };
-    out.push_str(&format!("Assunto: RE: {subject}\n\n"));
+    let reply_prefix = if fold(&subject).starts_with("re:") { "" } else { "RE: " };
+    out.push_str(&format!("Assunto: {reply_prefix}{subject}\n\n"));
     out.push_str("Exmo.(a) Senhor(a),\n\n");
     let about = match decision.category {
         Some(category) => format!(" (categoria {} – {})", category.letter(), category.title()),
