@@ -18,3 +18,6 @@ mod review;
 
 // Concurrent merges, a merge killed midway, merge + unmerge on every sample cluster.
 mod reliability;
+
+// Service-desk tickets: the sample messages and their manifest, lifecycle, access, idempotency.
+mod tickets;

@@ -286,7 +286,136 @@ pub fn incident_in(subject: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    use std::time::{Duration, Instant};
+
+    use proptest::prelude::*;
+
+    use super::parse::{other_requests_in_body, parse_request, says_not_found, subject_categories};
     use super::*;
+
+    /// Everything the reader and the parser do with a message.
+    fn read_everything(bytes: &[u8]) {
+        let message = read_message(bytes);
+        let request = parse_request(&message.body);
+        for patient in &request.patients {
+            let _ = (patient.parsed_nnu(), patient.parsed_birth_date(), patient.unit_code());
+        }
+        let _ = (
+            subject_categories(&message.subject),
+            incident_in(&message.subject),
+            other_requests_in_body(&message.body, Category::F),
+            says_not_found(&message.body),
+        );
+    }
+
+    const SAMPLES: [&[u8]; 8] = [
+        include_bytes!("../../data-samples/tickets/01_f_merge_template.eml"),
+        include_bytes!("../../data-samples/tickets/03_f_proposed_latin1.eml"),
+        include_bytes!("../../data-samples/tickets/04_f_same_unit_cp1252_base64.eml"),
+        include_bytes!("../../data-samples/tickets/06_f_multipart_two_lines.eml"),
+        include_bytes!("../../data-samples/tickets/08_f_not_duplicate_html_only.eml"),
+        include_bytes!("../../data-samples/tickets/15_f_pending_answered.eml"),
+        include_bytes!("../../data-samples/tickets/17_g_found_no_accents.txt"),
+        include_bytes!("../../data-samples/tickets/27_f_damaged_plain_text.txt"),
+    ];
+
+    /// A byte-level edit of a sample.
+    #[derive(Clone, Debug)]
+    enum Edit {
+        Flip(usize, u8),
+        Insert(usize, Vec<u8>),
+        Delete(usize, usize),
+        Truncate(usize),
+    }
+
+    fn edit() -> impl Strategy<Value = Edit> {
+        prop_oneof![
+            (any::<usize>(), any::<u8>()).prop_map(|(at, b)| Edit::Flip(at, b)),
+            (
+                any::<usize>(),
+                prop_oneof![
+                    proptest::collection::vec(any::<u8>(), 0..64),
+                    Just(b"\r\n--=_sep_42\r\nContent-Transfer-Encoding: base64\r\n\r\n".to_vec()),
+                    Just(b"=?utf-8?b?".to_vec()),
+                    Just("Nº Utente:\n".as_bytes().to_vec()),
+                    Just(b"=\r\n".to_vec()),
+                ]
+            )
+                .prop_map(|(at, bytes)| Edit::Insert(at, bytes)),
+            (any::<usize>(), 0usize..200).prop_map(|(at, n)| Edit::Delete(at, n)),
+            any::<usize>().prop_map(Edit::Truncate),
+        ]
+    }
+
+    fn apply(mut bytes: Vec<u8>, edits: &[Edit]) -> Vec<u8> {
+        for e in edits {
+            let len = bytes.len().max(1);
+            match e {
+                Edit::Flip(at, b) => {
+                    if !bytes.is_empty() {
+                        bytes[at % len] = *b;
+                    }
+                }
+                Edit::Insert(at, new) => {
+                    let at = at % (bytes.len() + 1);
+                    bytes.splice(at..at, new.iter().copied());
+                }
+                Edit::Delete(at, n) => {
+                    let at = at % len;
+                    let end = (at + n).min(bytes.len());
+                    if at < end {
+                        bytes.drain(at..end);
+                    }
+                }
+                Edit::Truncate(at) => bytes.truncate(at % len),
+            }
+        }
+        bytes
+    }
+
+    /// Time allowed to read one message (debug build, shared machine): generous, but it
+    /// catches anything worse than linear.
+    const LIMIT: Duration = Duration::from_secs(2);
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+        #[test]
+        fn arbitrary_bytes_never_panic_nor_hang(bytes in proptest::collection::vec(any::<u8>(), 0..4096)) {
+            let started = Instant::now();
+            read_everything(&bytes);
+            prop_assert!(started.elapsed() < LIMIT);
+        }
+
+        #[test]
+        fn mutated_samples_never_panic_nor_hang(
+            sample in 0..SAMPLES.len(),
+            edits in proptest::collection::vec(edit(), 1..8),
+        ) {
+            let bytes = apply(SAMPLES[sample].to_vec(), &edits);
+            let started = Instant::now();
+            read_everything(&bytes);
+            prop_assert!(started.elapsed() < LIMIT);
+        }
+    }
+
+    #[test]
+    fn large_hostile_messages_are_read_in_bounded_time() {
+        let mut long_lines = b"Subject: x\r\nContent-Type: text/plain\r\n\r\n".to_vec();
+        long_lines.extend("o Nº Utente: 12 de março de 1980 ".repeat(40_000).as_bytes());
+        let many_lines = "Nome Completo\n".repeat(200_000);
+        let nested = "Content-Type: multipart/mixed; boundary=a\r\n\r\n--a\r\n".repeat(20_000);
+        for bytes in [
+            long_lines,
+            many_lines.into_bytes(),
+            nested.into_bytes(),
+            vec![b'='; 2 << 20],
+        ] {
+            let started = Instant::now();
+            read_everything(&bytes);
+            assert!(started.elapsed() < LIMIT * 5, "{:?}", started.elapsed());
+        }
+    }
 
     #[test]
     fn incident_numbers_in_subjects() {
