@@ -68,7 +68,7 @@ fn dependencies_stay_in_their_modules() {
         "only the audit log hashes entries"
     );
     assert_eq!(
-        users_of("mail_parser"),
+        users_of("mail_parser::"),
         ["tickets/message.rs"],
         "only the ticket reader parses e-mail"
     );
