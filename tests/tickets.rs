@@ -24,6 +24,7 @@ fn registry() -> Dir {
         ("desk", "centro_suporte", ""),
         ("ana", "supervisor", "U060501,U150301"),
         ("eva", "administrativo", "U110503,U110504"),
+        ("rui", "supervisor", "U110503,U110504"),
     ] {
         let mut args = vec!["users", "add", user, "--name", "Pessoa Teste", "--profile", profile];
         if !institutions.is_empty() {
@@ -263,20 +264,6 @@ fn a_proposal_waits_in_the_review_queue_until_a_supervisor_merges_it() {
     let decision = resolve(&dir, "desk", &samples().join("03_f_proposed_latin1.eml"), false);
     let incident = decision["incident"].as_str().unwrap();
     assert_eq!(decision["state"], "open");
-    dir.unico_ok(
-        &[
-            "users",
-            "add",
-            "rui",
-            "--name",
-            "Rui",
-            "--profile",
-            "supervisor",
-            "--institution",
-            "U110503,U110504",
-        ],
-        0,
-    );
     let list = dir.unico_ok(&["--user", "rui", "review", "list"], 0).stdout;
     assert!(list.contains(&format!("pedido {incident}")), "{list}");
     assert!(list.contains("--principal 231488718 --duplicate 297366318"), "{list}");

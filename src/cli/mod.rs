@@ -228,6 +228,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
+/// A date argument in any format the registry accepts.
+pub(crate) fn parse_date(text: &str) -> Result<crate::record::Date, String> {
+    crate::record::Date::parse(text).map_err(|e| e.to_string())
+}
+
 /// The operating-system account, for batch commands audited without a person.
 pub(crate) fn operator() -> String {
     std::env::var("USER")

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use super::merge::run_merge;
 use super::output::{field_label, reasons, shown_fields, truncate};
+use super::parse_date;
 use super::{audit_view, Context};
 use crate::access::{self, Actor, Permission, User};
 use crate::error::{Error, UserError};
@@ -103,10 +104,6 @@ pub struct DeferArgs {
     /// Why.
     #[arg(long)]
     reason: Option<String>,
-}
-
-fn parse_date(text: &str) -> Result<Date, String> {
-    Date::parse(text).map_err(|e| e.to_string())
 }
 
 fn parse_age_band(text: &str) -> Result<(i32, i32), String> {

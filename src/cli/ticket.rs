@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use super::output::truncate;
+use super::parse_date;
 use super::Context;
 use crate::error::{Error, UserError};
 use crate::record::Date;
@@ -79,10 +80,6 @@ pub struct CloseStaleArgs {
 
 fn parse_state(text: &str) -> Result<TicketState, String> {
     TicketState::parse(text).ok_or_else(|| "expected open, pending, resolved or closed".to_string())
-}
-
-fn parse_date(text: &str) -> Result<Date, String> {
-    Date::parse(text).map_err(|e| e.to_string())
 }
 
 pub(crate) fn run(context: &Context, command: Command) -> anyhow::Result<ExitCode> {

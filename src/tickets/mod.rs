@@ -122,23 +122,6 @@ impl Outcome {
             Outcome::NotFound => "not-found",
         }
     }
-
-    /// Reads the stored form.
-    pub fn parse(text: &str) -> Option<Outcome> {
-        [
-            Outcome::Merge,
-            Outcome::NotDuplicate,
-            Outcome::Mismatch,
-            Outcome::Refused,
-            Outcome::Pending,
-            Outcome::WrongCategory,
-            Outcome::Split,
-            Outcome::Found,
-            Outcome::NotFound,
-        ]
-        .into_iter()
-        .find(|o| o.as_str() == text)
-    }
 }
 
 /// A field of the ticket that disagrees with the record of the NNU given.
@@ -200,6 +183,9 @@ pub struct Decision {
     pub mismatches: Vec<Mismatch>,
     /// The comparisons behind the score, strongest first.
     pub evidence: Vec<String>,
+    /// The fields whose registered values differ between the two records (pt-PT), for the
+    /// reply.
+    pub differences: Vec<String>,
     /// Why the merge is refused.
     pub refusal: Option<String>,
     /// For `wrong-category`, the category the request belongs to.
@@ -239,6 +225,7 @@ impl Decision {
             missing_fields: Vec::new(),
             mismatches: Vec::new(),
             evidence: Vec::new(),
+            differences: Vec::new(),
             refusal: None,
             right_category: None,
             situations: Vec::new(),

@@ -118,16 +118,16 @@ pub(crate) fn write(decision: &Decision, subject: &str) -> String {
                     .map(|p| format!(" (probabilidade de serem a mesma pessoa: {})", percent(p)))
                     .unwrap_or_default()
             ));
-            if !decision.evidence.is_empty() {
-                out.push_str("Elementos da comparação (mais determinantes primeiro):\n");
-                for line in decision.evidence.iter().take(5) {
+            if !decision.differences.is_empty() {
+                out.push_str("Diferenças entre os registos (principal / duplicado):\n");
+                for line in &decision.differences {
                     out.push_str(&format!("  - {line}\n"));
                 }
             }
         }
         Outcome::Mismatch => {
             out.push_str("Os dados indicados não coincidem com o registo do número de utente indicado:\n");
-            for mismatch in &decision.mismatches {
+            for (i, mismatch) in decision.mismatches.iter().enumerate() {
                 let registered = match &mismatch.registered_value {
                     Some(value) => format!("«{}» indicado, «{value}» registado", mismatch.ticket_value),
                     None => format!("não existe nenhum utente com o número {}", mismatch.nnu),
@@ -138,7 +138,12 @@ pub(crate) fn write(decision: &Decision, subject: &str) -> String {
                     mismatch.nnu,
                     mismatch.field
                 ));
-                if let Some(record) = &mismatch.matching_record {
+                // The record that matches is named once per patient, after its last field.
+                let last_of_patient = decision
+                    .mismatches
+                    .get(i + 1)
+                    .is_none_or(|next| next.patient != mismatch.patient);
+                if let (true, Some(record)) = (last_of_patient, &mismatch.matching_record) {
                     out.push_str(&format!(
                         "    O registo que corresponde ao descrito é: {}.\n",
                         candidate_line(record)

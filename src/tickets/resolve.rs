@@ -12,12 +12,12 @@ use crate::comparison::library::index as gamma;
 use crate::error::{Error, Result, UserError};
 use crate::merge;
 use crate::pipeline::{search_records, DataDir, Scorer};
-use crate::record::normalize::fold;
-use crate::record::{Date, Nnu, PatientRecord, RecordId, Status, Value};
+use crate::record::normalize::{fold, normalize_name};
+use crate::record::{field_label, Date, Nnu, PatientRecord, RecordId, Status, Value, FIELDS};
 use crate::settings::Settings;
 use crate::store::audit::{Action, NewEntry};
 use crate::store::merges::MergeRequest;
-use crate::store::records::StoredRecord;
+use crate::store::records::{field_texts, StoredRecord};
 use crate::store::tickets::TicketUpdate;
 use crate::store::{today, Store};
 
@@ -316,10 +316,7 @@ fn differing_fields(fields: &PatientFields, ticket: &PatientRecord, record: &Pat
             differs.push("Número de Utente".to_string());
         }
     }
-    if fields.full_name.is_some()
-        && fold(&ticket.full_name).split_whitespace().collect::<Vec<_>>()
-            != fold(&record.full_name).split_whitespace().collect::<Vec<_>>()
-    {
+    if fields.full_name.is_some() && name_words(&ticket.full_name) != name_words(&record.full_name) {
         differs.push("Nome Completo".to_string());
     }
     if ticket.birth_date.valid().is_some() && ticket.birth_date.valid() != record.birth_date.valid() {
@@ -331,6 +328,32 @@ fn differing_fields(fields: &PatientFields, ticket: &PatientRecord, record: &Pat
         }
     }
     differs
+}
+
+/// A name's words, in order, whatever the order it was typed in ("Silva, Ana" is "Ana Silva").
+fn name_words(full_name: &str) -> Vec<String> {
+    normalize_name(full_name).tokens.into_iter().map(|t| t.text).collect()
+}
+
+/// The fields whose registered values differ between two records: `Nome completo: «A» / «B»`.
+fn differences(a: &PatientRecord, b: &PatientRecord) -> Vec<String> {
+    let (texts_a, texts_b) = (field_texts(a), field_texts(b));
+    FIELDS
+        .iter()
+        .enumerate()
+        .filter(|(_, field)| !matches!(**field, "sns_number" | "registration_type"))
+        .filter(|(i, _)| texts_a[*i] != texts_b[*i])
+        .filter(|(_, field)| **field != "full_name" || name_words(&a.full_name) != name_words(&b.full_name))
+        .map(|(i, field)| {
+            let shown = |t: &Option<String>| t.as_deref().map_or("—".to_string(), |t| format!("«{t}»"));
+            format!(
+                "{}: {} / {}",
+                field_label(field),
+                shown(&texts_a[i]),
+                shown(&texts_b[i])
+            )
+        })
+        .collect()
 }
 
 /// The records most like a ticket's description that the person may see, best first.
@@ -504,6 +527,7 @@ fn decide_duplicate(
     // 5. The score, with the scan's model.
     let (_, waterfall) = context.scorer()?.waterfall(&principal.record, &duplicate.record);
     decision.match_probability = Some(waterfall.match_probability);
+    decision.differences = differences(&principal.record, &duplicate.record);
     let mut rows: Vec<_> = waterfall
         .rows
         .iter()
