@@ -282,7 +282,7 @@ fn a_proposal_waits_in_the_review_queue_until_a_supervisor_merges_it() {
         0,
     );
     let tickets = dir
-        .unico_ok(&["--user", "rui", "ticket", "list", "--state", "resolved"], 0)
+        .unico_ok(&["--user", "desk", "ticket", "list", "--state", "resolved"], 0)
         .stdout;
     assert!(tickets.contains(incident), "{tickets}");
     let list = dir.unico_ok(&["--user", "rui", "review", "list"], 0).stdout;
@@ -316,6 +316,11 @@ fn text_output_is_the_reply_in_portuguese() {
     );
     assert!(!run.stdout.contains("Utente (Principal): Nome"), "{}", run.stdout);
     assert!(run.stdout.contains("30 dias"), "{}", run.stdout);
+    // Others' tickets are not shown to a unit's user; only the service desk closes tickets.
+    let list = dir.unico_ok(&["--user", "ana", "ticket", "list"], 0).stdout;
+    assert!(list.starts_with("0 pedido(s)"), "{list}");
+    let refused = dir.unico(&["--user", "ana", "ticket", "close-stale"]);
+    assert_eq!(refused.code, 2, "{}", refused.stdout);
     // No user: a clear error.
     let run = dir.unico(&["ticket", "list"]);
     assert_eq!(run.code, 2);

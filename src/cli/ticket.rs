@@ -103,7 +103,9 @@ pub(crate) fn run(context: &Context, command: Command) -> anyhow::Result<ExitCod
             print_decision(&decision, args.format)?;
         }
         Command::List(args) => {
-            let tickets = store.tickets(args.state)?;
+            // Tickets name patients: the service desk sees them all, anyone else their own.
+            let mut tickets = store.tickets(args.state)?;
+            tickets.retain(|t| user.profile.national() || t.resolved_by == user.username);
             if args.format == Format::Json {
                 let rows: Vec<serde_json::Value> = tickets
                     .iter()
@@ -148,17 +150,28 @@ pub(crate) fn run(context: &Context, command: Command) -> anyhow::Result<ExitCod
             }
         }
         Command::Show { incident, format } => {
-            let ticket = store.ticket(&incident)?.ok_or_else(|| {
-                Error::from(UserError::NotReady(format!(
-                    "não existe o pedido {incident} (`unico ticket list` mostra os pedidos)"
-                )))
-            })?;
+            let ticket = store
+                .ticket(&incident)?
+                .filter(|t| user.profile.national() || t.resolved_by == user.username)
+                .ok_or_else(|| {
+                    Error::from(UserError::NotReady(format!(
+                        "não existe o pedido {incident}, ou não foi tratado por {} (`unico ticket list` mostra os pedidos)",
+                        user.username
+                    )))
+                })?;
             let mut decision: Decision = serde_json::from_str(&ticket.decision)
                 .map_err(|_| UserError::NotReady(format!("o pedido {incident} ainda não foi decidido")))?;
             decision.state = ticket.state;
             print_decision(&decision, format)?;
         }
         Command::CloseStale(args) => {
+            if !user.profile.national() {
+                return Err(crate::access::refused(format!(
+                    "só o Centro de Suporte fecha pedidos (utilizador {})",
+                    user.username
+                ))
+                .into());
+            }
             let as_of = args.as_of.unwrap_or_else(crate::store::today);
             let closed = store.close_stale_tickets(&crate::access::Actor::Person(user), as_of, args.days)?;
             if !context.quiet {
