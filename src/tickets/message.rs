@@ -112,19 +112,16 @@ fn read_plain_text(bytes: &[u8]) -> Message {
         Err(_) => encoding_rs::WINDOWS_1252.decode(bytes).0.into_owned(),
     };
     let text = text.trim_start_matches('\u{feff}');
-    let mut subject = String::new();
-    let mut rest = text;
-    if let Some((first, after)) = text.split_once('\n').or(Some((text, ""))) {
-        let folded = crate::record::normalize::fold(first.trim());
-        for label in ["assunto:", "subject:"] {
-            if folded.starts_with(label) {
-                subject = first.trim()[first.trim().find(':').map_or(0, |i| i + 1)..].to_string();
-                rest = after;
-            }
-        }
-    }
+    let (first, after) = text.split_once('\n').unwrap_or((text, ""));
+    let first = first.trim();
+    let folded = crate::record::normalize::fold(first);
+    let (subject, rest) = if folded.starts_with("assunto:") || folded.starts_with("subject:") {
+        (first.split_once(':').map_or("", |(_, s)| s), after)
+    } else {
+        ("", text)
+    };
     Message {
-        subject: one_line(&subject),
+        subject: one_line(subject),
         from: None,
         date: None,
         body: without_quoted_messages(rest),

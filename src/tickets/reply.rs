@@ -236,3 +236,48 @@ fn capitalised(text: &str) -> String {
         None => String::new(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use expect_test::expect;
+
+    use super::*;
+    use crate::tickets::TicketState;
+
+    #[test]
+    fn a_pending_reply() {
+        let mut decision = Decision::new("INC000007", Some(Category::F), Outcome::Pending);
+        decision.state = TicketState::Pending;
+        decision.missing_fields = vec![
+            "Utente (Principal): Data de Nascimento".into(),
+            "Utente (Duplicado): Número de Utente (SNS) — «12345» não tem nove algarismos".into(),
+        ];
+        expect![[r#"
+            Assunto: RE: [INC000007] WebRNU - Resolução de um Utente duplicado
+
+            Exmo.(a) Senhor(a),
+
+            Relativamente ao pedido n.º INC000007 (categoria F – Resolução de um Utente duplicado):
+
+            Para darmos seguimento ao pedido, faltam os seguintes elementos pedidos no modelo de comunicação:
+              - Utente (Principal): Data de Nascimento
+              - Utente (Duplicado): Número de Utente (SNS) — «12345» não tem nove algarismos
+            Solicitamos o envio destes elementos em resposta a esta mensagem, mantendo o número da incidência no assunto. Os pedidos pendentes por falta de dados são fechados após 30 dias sem resposta.
+
+            Com os melhores cumprimentos,
+            Centro de Suporte — Registo Nacional de Utentes
+        "#]]
+        .assert_eq(&write(&decision, "WebRNU - Resolução de um Utente duplicado"));
+    }
+
+    #[test]
+    fn a_wrong_category_reply_gives_the_template() {
+        let mut decision = Decision::new("INC-9", Some(Category::E), Outcome::WrongCategory);
+        decision.right_category = Some(Category::E);
+        let reply = write(&decision, "RE: [INC-9] WebRNU – Óbito não Identificado");
+        assert!(reply.starts_with("Assunto: RE: [INC-9] WebRNU"), "{reply}");
+        assert!(reply.contains("categoria E – Óbitos"), "{reply}");
+        assert!(reply.contains("  o Descrição detalhada da situação;"), "{reply}");
+        assert_eq!(percent(0.98456), "98,5 %");
+    }
+}
