@@ -9,7 +9,8 @@
 //! vector, [`model`] weighs it under a Fellegi–Sunter model and explains the weight,
 //! [`predict`] scores all candidates in parallel and [`cluster`] groups the pairs above the
 //! review threshold. [`pipeline`] runs the stages over a data directory and [`cli`] is the
-//! `unico` command. [`generate`] writes synthetic registries with ground truth and
+//! `unico` command. [`tickets`] resolves the service desk's duplicate and search requests.
+//! [`generate`] writes synthetic registries with ground truth and
 //! [`evaluate`] measures a scan against it.
 //!
 //! # Example
@@ -84,4 +85,5 @@ pub mod record;
 pub mod review;
 pub mod settings;
 pub mod store;
+pub mod tickets;
 pub mod web;

@@ -15,13 +15,13 @@ use rayon::prelude::*;
 
 use crate::blocking::{index_keys, BlockingRule, Candidates, INDEX_KEYS_VERSION};
 use crate::cluster::cluster;
-use crate::comparison::{compare, ComparableRecord, TermFrequencies};
+use crate::comparison::{compare, ComparableRecord, ComparisonVector, TermFrequencies};
 use crate::error::{Error, Result, UserError};
 use crate::model::training::{estimate_prior, train};
 use crate::model::{match_probability, match_weight_of_probability, Model, Waterfall};
 use crate::predict::{comparison_vectors, predict, RecordTable};
 use crate::progress::{Progress, Stage};
-use crate::record::{Nnu, PatientRecord};
+use crate::record::{Nnu, PatientRecord, RecordId};
 use crate::settings::Settings;
 use crate::store::predictions::ScanFigures;
 use crate::store::{now_timestamp, Store, META_INDEX_KEYS_VERSION, META_INDEX_SEQ};
@@ -422,6 +422,46 @@ pub fn scan(
     Ok(report)
 }
 
+/// The model and term frequencies that score pairs as the latest scan did (or, before any
+/// scan, the current model and this registry's frequencies).
+pub struct Scorer {
+    /// The model.
+    pub model: Model,
+    /// How common each value is.
+    pub term_frequencies: TermFrequencies,
+}
+
+impl Scorer {
+    /// The latest scan's model and frequencies, or the current ones when no scan has run.
+    pub fn load(store: &Store, data_dir: &DataDir, settings: &Settings) -> Result<Scorer> {
+        let (model, term_frequencies) = match store.latest_scan()? {
+            Some(scan) => (scan.model, store.term_frequencies()?),
+            None => {
+                let records = prepared_records(store)?;
+                (
+                    current_model(data_dir, settings, records.len() as u64)?,
+                    TermFrequencies::count(&records),
+                )
+            }
+        };
+        Ok(Scorer {
+            model,
+            term_frequencies,
+        })
+    }
+
+    /// The comparison vector of two records and its explanation.
+    pub fn waterfall(&self, a: &PatientRecord, b: &PatientRecord) -> (ComparisonVector, Waterfall) {
+        let vector = compare(
+            &ComparableRecord::new(a),
+            &ComparableRecord::new(b),
+            &self.term_frequencies,
+        );
+        let waterfall = self.model.waterfall(&vector);
+        (vector, waterfall)
+    }
+}
+
 /// The explanation of any two records' score, with the latest scan's model and frequencies
 /// (or the current model when no scan has run).
 pub fn explain(
@@ -439,20 +479,33 @@ pub fn explain(
         .record_by_nnu(b)?
         .ok_or_else(|| UserError::UnknownRecord(b.to_string()))?
         .record;
-    let (model, tf) = match store.latest_scan()? {
-        Some(scan) => (scan.model, store.term_frequencies()?),
-        None => {
-            let records = prepared_records(store)?;
-            (
-                current_model(data_dir, settings, records.len() as u64)?,
-                TermFrequencies::count(&records),
-            )
-        }
-    };
-    let vector = compare(
-        &ComparableRecord::new(&record_a),
-        &ComparableRecord::new(&record_b),
-        &tf,
-    );
-    Ok((record_a, record_b, model.waterfall(&vector)))
+    let (_, waterfall) = Scorer::load(store, data_dir, settings)?.waterfall(&record_a, &record_b);
+    Ok((record_a, record_b, waterfall))
+}
+
+/// The records most like `record` by the candidate index's single-record search (fuzzy name
+/// terms, blocking keys, exact birth date), best first, after bringing the index up to date.
+/// Only active records are indexed, so a merged record is never returned.
+pub fn search_records(
+    store: &Store,
+    data_dir: &DataDir,
+    record: &PatientRecord,
+    limit: usize,
+) -> Result<Vec<RecordId>> {
+    update_index(store, data_dir, false, &crate::progress::NoProgress)?;
+    let index = index::CandidateIndex::open(&data_dir.index_dir())?;
+    let comparable = ComparableRecord::new(record);
+    let block_keys = index_keys(&comparable);
+    let name_tokens: Vec<String> = comparable.name.tokens.iter().map(|t| t.text.clone()).collect();
+    let birth_date = comparable.birth_date.map(|d| d.compact());
+    let hits = index.search(
+        &index::SearchQuery {
+            block_keys: &block_keys,
+            name_tokens: &name_tokens,
+            birth_date: birth_date.as_deref(),
+            birthplace: None,
+        },
+        limit,
+    )?;
+    Ok(hits.into_iter().map(|(id, _)| RecordId(id)).collect())
 }

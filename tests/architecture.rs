@@ -72,6 +72,11 @@ fn dependencies_stay_in_their_modules() {
         ["store/audit.rs"],
         "only the audit log hashes entries"
     );
+    assert_eq!(
+        users_of("mail_parser::"),
+        ["tickets/message.rs"],
+        "only the ticket reader parses e-mail"
+    );
     assert!(
         users_of("rayon").iter().all(|f| !f.starts_with("store/")),
         "no rayon inside store/"

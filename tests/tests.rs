@@ -24,3 +24,6 @@ mod webdriver;
 
 // The review web application in a real browser, and its JSON API.
 mod web;
+
+// Service-desk tickets: the sample messages and their manifest, lifecycle, access, idempotency.
+mod tickets;

@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use super::parse_date;
 use super::Context;
 use crate::generate::{generate, GenerateConfig};
 use crate::record::Date;
@@ -22,10 +23,6 @@ pub struct Args {
     /// Ages and registration types are computed as of this date (yyyy-mm-dd).
     #[arg(long, default_value = "2026-01-01", value_parser = parse_date)]
     reference_date: Date,
-}
-
-fn parse_date(text: &str) -> Result<Date, String> {
-    Date::parse(text).map_err(|e| e.to_string())
 }
 
 pub(crate) fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {

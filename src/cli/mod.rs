@@ -21,6 +21,7 @@ mod records;
 mod review;
 mod scan;
 mod serve;
+mod ticket;
 mod users;
 
 use std::path::PathBuf;
@@ -105,6 +106,9 @@ enum Command {
     Audit(audit::Command),
     /// Start the review web application (and its JSON API) for supervisors.
     Serve(serve::Args),
+    /// Service-desk tickets (categories F and G): resolve, list, show, close-stale (needs --user).
+    #[command(subcommand)]
+    Ticket(ticket::Command),
 }
 
 /// What every subcommand gets.
@@ -208,7 +212,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Users(command) => users::run(&context, command),
         Command::Audit(command) => audit::run(&context, command),
         Command::Serve(args) => serve::run(&context, args),
+        Command::Ticket(command) => ticket::run(&context, command),
     }
+}
+
+/// A date argument in any format the registry accepts.
+pub(crate) fn parse_date(text: &str) -> Result<crate::record::Date, String> {
+    crate::record::Date::parse(text).map_err(|e| e.to_string())
 }
 
 /// The operating-system account, for batch commands audited without a person.

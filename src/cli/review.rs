@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use super::merge::describe_merge;
 use super::output::{field_label, shown_fields, truncate};
+use super::parse_date;
 use super::Context;
 use crate::access::User;
 use crate::record::{Date, Nnu, PatientRecord, FIELDS};
@@ -117,10 +118,6 @@ pub struct DeferArgs {
     reason: Option<String>,
 }
 
-fn parse_date(text: &str) -> Result<Date, String> {
-    Date::parse(text).map_err(|e| e.to_string())
-}
-
 fn parse_age_band(text: &str) -> Result<(i32, i32), String> {
     let (lo, hi) = text.split_once('-').ok_or("expected MIN-MAX, e.g. 0-17")?;
     let (lo, hi) = (
@@ -213,6 +210,9 @@ fn list(store: &mut Store, user: &User, args: ListArgs) -> anyhow::Result<ExitCo
             ":".into()
         }
     );
+    if !args.deferred {
+        ticket_proposals(store, user)?;
+    }
     if shown.is_empty() {
         return Ok(ExitCode::SUCCESS);
     }
@@ -250,6 +250,47 @@ fn list(store: &mut Store, user: &User, args: ListArgs) -> anyhow::Result<ExitCo
     // The list shows one name per cluster: that is reading patients' data.
     actions::audit_view(store, user, &viewed, "review list")?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The merges that service-desk tickets ask for and that wait for a supervisor, as the user may
+/// see them (a record in their institutions), with the command that approves each.
+fn ticket_proposals(store: &mut Store, user: &User) -> anyhow::Result<()> {
+    let mut shown = Vec::new();
+    for ticket in store.ticket_proposals()? {
+        let (Some(principal), Some(duplicate)) = (ticket.principal, ticket.duplicate) else {
+            continue;
+        };
+        let records: Vec<PatientRecord> = [principal, duplicate]
+            .into_iter()
+            .filter_map(|nnu| store.record_by_nnu(nnu).ok().flatten())
+            .map(|r| r.record)
+            .collect();
+        if !records.iter().any(|r| user.covers(r.registration_unit.as_deref())) {
+            continue;
+        }
+        shown.push((ticket, principal, duplicate));
+    }
+    if shown.is_empty() {
+        return Ok(());
+    }
+    println!("{} fusão(ões) pedida(s) por pedidos de suporte:", shown.len());
+    for (ticket, principal, duplicate) in &shown {
+        println!(
+            "  pedido {}  probabilidade {}  unico merge --principal {principal} --duplicate {duplicate} --ticket {}",
+            ticket.incident,
+            ticket.match_probability.map_or("—".into(), |p| format!("{p:.3}")),
+            ticket.incident
+        );
+    }
+    let records: Vec<PatientRecord> = shown
+        .iter()
+        .flat_map(|(_, p, d)| [*p, *d])
+        .filter_map(|nnu| store.record_by_nnu(nnu).ok().flatten())
+        .map(|r| r.record)
+        .collect();
+    let viewed: Vec<&PatientRecord> = records.iter().collect();
+    actions::audit_view(store, user, &viewed, "review list: ticket proposals")?;
+    Ok(())
 }
 
 fn show(store: &mut Store, user: &User, id: u32) -> anyhow::Result<ExitCode> {
@@ -314,6 +355,17 @@ fn show(store: &mut Store, user: &User, id: u32) -> anyhow::Result<ExitCode> {
                 .map_or("?".into(), |s| s.record.sns_number.to_string())
         };
         println!("  {} – {}  rejeitado antes: não é a mesma pessoa", nnu(*l), nnu(*r));
+    }
+    for ticket in store.ticket_proposals()? {
+        let in_cluster = |nnu: Option<Nnu>| nnu.is_some_and(|n| records.iter().any(|r| r.sns_number == n));
+        if in_cluster(ticket.principal) && in_cluster(ticket.duplicate) {
+            println!(
+                "  pedido de suporte {} pede a fusão de {} (principal) com {}",
+                ticket.incident,
+                ticket.principal.map_or("?".into(), |n| n.to_string()),
+                ticket.duplicate.map_or("?".into(), |n| n.to_string())
+            );
+        }
     }
     println!(
         "\nDecidir (--records garante que o cluster não mudou entretanto):\n  unico review approve {id} --records {records} --principal NNU [--exclude NNU]\n  unico review reject {id} --records {records} --reason \"…\"\n  unico review defer {id} --records {records} [--until AAAA-MM-DD]",

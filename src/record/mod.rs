@@ -256,3 +256,23 @@ impl PatientRecord {
         fields
     }
 }
+
+/// A field's name as the registry's people know it (pt-PT).
+pub fn field_label(field: &str) -> &str {
+    match field {
+        "sns_number" => "NNU",
+        "full_name" => "Nome completo",
+        "sex" => "Sexo",
+        "birth_date" => "Data de nascimento",
+        "nationality" => "Nacionalidade",
+        "birth_country" => "País de naturalidade",
+        "birth_district" => "Distrito",
+        "birth_municipality" => "Concelho",
+        "birth_parish" => "Freguesia",
+        "registration_unit" => "Local de inscrição",
+        "nif" => "NIF",
+        "registration_type" => "Tipo de registo",
+        "death_date" => "Data de óbito",
+        other => other,
+    }
+}

@@ -47,10 +47,12 @@ pub enum Action {
     UserAdd,
     /// A user disabled or enabled.
     UserChange,
+    /// A service-desk ticket resolved, reopened or closed.
+    Ticket,
 }
 
 impl Action {
-    const ALL: [Action; 12] = [
+    const ALL: [Action; 13] = [
         Action::Import,
         Action::Index,
         Action::Scan,
@@ -63,6 +65,7 @@ impl Action {
         Action::Defer,
         Action::UserAdd,
         Action::UserChange,
+        Action::Ticket,
     ];
 
     /// As stored.
@@ -80,6 +83,7 @@ impl Action {
             Action::Defer => "defer",
             Action::UserAdd => "user_add",
             Action::UserChange => "user_change",
+            Action::Ticket => "ticket",
         }
     }
 
@@ -90,7 +94,10 @@ impl Action {
 
     /// A decision on records (what `history` shows), as opposed to a view or a batch run.
     pub fn is_decision(self) -> bool {
-        matches!(self, Action::Merge | Action::Unmerge | Action::Reject | Action::Defer)
+        matches!(
+            self,
+            Action::Merge | Action::Unmerge | Action::Reject | Action::Defer | Action::Ticket
+        )
     }
 }
 
@@ -258,14 +265,20 @@ fn entry_hash(fields: &EntryFields) -> String {
             }
         }
     }
-    hasher
-        .finalize()
-        .iter()
-        .fold(String::with_capacity(64), |mut hex, byte| {
-            use std::fmt::Write;
-            let _ = write!(hex, "{byte:02x}");
-            hex
-        })
+    hex(&hasher.finalize())
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().fold(String::with_capacity(64), |mut hex, byte| {
+        use std::fmt::Write;
+        let _ = write!(hex, "{byte:02x}");
+        hex
+    })
+}
+
+/// SHA-256 (hex) of some bytes: the digest of a service-desk message (`store/tickets.rs`).
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
 }
 
 const ENTRY_COLUMNS: &str = "id, at, actor, actor_kind, action, records, reason, ticket, details, prev_hash, hash";

@@ -350,6 +350,9 @@ impl Store {
             },
             if forced { "; forced despite different NIFs" } else { "" }
         );
+        if let Some(incident) = request.ticket {
+            super::tickets::resolve_on_merge(&tx, incident, merge_id)?;
+        }
         append_on(
             &tx,
             actor,
@@ -575,6 +578,9 @@ impl Store {
                     )?
                     .execute(params![l.0, r.0, now, actor.name(), until, reason])?,
             };
+        }
+        if let (Action::Reject, Some(incident)) = (action, ticket) {
+            super::tickets::resolve_on_reject(&tx, incident)?;
         }
         let nnus: Vec<Nnu> = everyone.iter().map(|r| r.sns_number).collect();
         append_on(

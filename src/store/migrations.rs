@@ -10,6 +10,7 @@ fn migrations() -> Vec<&'static str> {
     vec![
         include_str!("migrations/0001_init.sql"),
         include_str!("migrations/0002_review.sql"),
+        include_str!("migrations/0003_tickets.sql"),
     ]
 }
 

@@ -2,7 +2,8 @@
 //!
 //! Consumes records, scan results and (later) decisions; produces them back. This is the only
 //! module that uses rusqlite. Each table has one owner file: `records.rs` (records, imports,
-//! record changes), `predictions.rs` (scans, pairs, clusters). SQL sits next to its
+//! record changes), `predictions.rs` (scans, pairs, clusters), `merges.rs` (decisions),
+//! `users.rs`, `audit.rs`, `tickets.rs` (service-desk tickets). SQL sits next to its
 //! `prepare_cached` call, parameters are always bound, and bulk writes happen in one
 //! transaction, so an interrupted import or scan leaves the database as it was before.
 //!
@@ -20,6 +21,7 @@ pub mod merges;
 mod migrations;
 pub mod predictions;
 pub mod records;
+pub mod tickets;
 mod users;
 
 use std::path::Path;
