@@ -509,3 +509,48 @@ pub fn search_records(
     )?;
     Ok(hits.into_iter().map(|(id, _)| RecordId(id)).collect())
 }
+
+/// A registered record found for a description, with its score against it.
+#[derive(Clone, Debug)]
+pub struct LikelyRecord {
+    /// The record.
+    pub record: PatientRecord,
+    /// Its comparison vector against the description.
+    pub vector: ComparisonVector,
+    /// The explanation of its score.
+    pub waterfall: Waterfall,
+}
+
+/// The records most likely to be the person `probe` describes, among those `visible` lets the
+/// caller see: the index's search proposes up to `candidates` records, the scan's model scores
+/// each, best first. What the check before registering, the G tickets and the web search use.
+pub fn likely_records(
+    store: &Store,
+    data_dir: &DataDir,
+    scorer: &Scorer,
+    probe: &PatientRecord,
+    visible: &dyn Fn(&PatientRecord) -> bool,
+    candidates: usize,
+) -> Result<Vec<LikelyRecord>> {
+    let ids = search_records(store, data_dir, probe, candidates)?;
+    let mut found: Vec<LikelyRecord> = store
+        .records_by_id(&ids)?
+        .into_iter()
+        .filter(|record| visible(record))
+        .map(|record| {
+            let (vector, waterfall) = scorer.waterfall(probe, &record);
+            LikelyRecord {
+                record,
+                vector,
+                waterfall,
+            }
+        })
+        .collect();
+    found.sort_by(|a, b| {
+        b.waterfall
+            .match_probability
+            .total_cmp(&a.waterfall.match_probability)
+            .then(a.record.sns_number.cmp(&b.record.sns_number))
+    });
+    Ok(found)
+}

@@ -95,6 +95,26 @@ fn a_supervisor_reviews_approves_undoes_and_rejects_in_the_browser() {
     assert!(browser.url().ends_with("/fila"), "{}", browser.url());
     browser.goto(&format!("{}/fila?unidade={}", server.base, approve[0].1));
     assert!(browser.text("#contagem").contains("grupo(s)"));
+    // The search page finds a patient of the user's units by name and birth date.
+    let (name, born): (String, String) = dir
+        .database()
+        .query_row(
+            "SELECT full_name, birth_date FROM records WHERE sns_number = ?1",
+            [&approve[0].0],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    browser.goto(&format!("{}/pesquisa", server.base));
+    browser.fill("#nome", &name);
+    browser.fill("#nascimento", &born);
+    browser.click("#pesquisa button[type=submit]");
+    browser.wait_for("id=\"resultados\"");
+    assert!(
+        browser.text("#resultados").contains(&approve[0].0),
+        "{}",
+        browser.source()
+    );
+    browser.goto(&format!("{}/fila?unidade={}", server.base, approve[0].1));
     browser.click(&format!("a[href='/cluster/{approve_id}']"));
     assert!(browser.text("#registos").contains(&approve[1].0));
     assert!(browser.source().contains("<svg"), "the waterfall is drawn");
@@ -276,6 +296,23 @@ fn the_api_signs_in_checks_and_locks_out() {
     assert!(
         audit.contains("merge") && audit.contains("unmerge") && audit.contains("view"),
         "{audit}"
+    );
+
+    // The search API: the most likely records of the user's units.
+    let found: Vec<Value> = ureq::get(&api("search"))
+        .set("Authorization", &format!("Bearer {token}"))
+        .query("name", cluster["records"][0]["full_name"].as_str().unwrap())
+        .query(
+            "birth_date",
+            cluster["records"][0]["birth_date"].as_str().unwrap_or_default(),
+        )
+        .call()
+        .unwrap()
+        .into_json()
+        .unwrap();
+    assert_eq!(
+        found[0]["record"]["sns_number"], cluster["records"][0]["sns_number"],
+        "{found:?}"
     );
 
     // A supervisor reads the audit entries on records of their units (and their own), not the

@@ -27,7 +27,7 @@ pub(crate) fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
         idle_timeout: Duration::from_secs(args.idle_minutes.max(1) * 60),
         workers: args.workers,
     };
-    let server = bind(context.data_dir.clone(), &options)?;
+    let server = bind(context.data_dir.clone(), context.settings.clone(), &options)?;
     let address = server
         .local_address()
         .map_or(options.address.clone(), |a| a.to_string());

@@ -329,6 +329,58 @@ pub fn read_record(store: &mut Store, user: &User, nnu: Nnu) -> Result<RecordVie
     })
 }
 
+/// What a person describes when looking for a patient (the G-ticket lookup, the check before
+/// registering).
+#[derive(Clone, Debug, Default)]
+pub struct Description {
+    /// Full name as told.
+    pub full_name: String,
+    /// Birth date.
+    pub birth_date: Option<Date>,
+    /// Sex.
+    pub sex: Option<crate::record::Sex>,
+    /// Concelho (or freguesia) of birth, as told.
+    pub birthplace: Option<String>,
+    /// Tax number.
+    pub nif: Option<crate::record::Nif>,
+}
+
+impl Description {
+    /// The description as a record to compare (NNU 0, never stored).
+    pub fn probe(&self) -> PatientRecord {
+        use crate::record::Value;
+        let mut probe = PatientRecord::new(Nnu::from_u32(0).expect("0 is below 10⁹"), self.full_name.trim());
+        probe.birth_date = self.birth_date.map_or(Value::Missing, Value::Valid);
+        probe.sex = self.sex.map_or(Value::Missing, Value::Valid);
+        probe.birth_municipality = self.birthplace.clone();
+        probe.nif = self.nif.map_or(Value::Missing, Value::Valid);
+        probe
+    }
+}
+
+/// The registered records most likely to be the person described, among those `user` may see,
+/// best first (at most `limit`); the records shown are audited as a view.
+pub fn search(
+    store: &mut Store,
+    data_dir: &crate::pipeline::DataDir,
+    settings: &crate::settings::Settings,
+    user: &User,
+    description: &Description,
+    limit: usize,
+) -> Result<Vec<crate::pipeline::LikelyRecord>> {
+    access::check_profile(user, Permission::View, None)?;
+    if description.full_name.trim().is_empty() {
+        return Err(UserError::Invalid("indique pelo menos o nome".into()).into());
+    }
+    let scorer = crate::pipeline::Scorer::load(store, data_dir, settings)?;
+    let visible = |r: &PatientRecord| user.covers(r.registration_unit.as_deref());
+    let mut found = crate::pipeline::likely_records(store, data_dir, &scorer, &description.probe(), &visible, 50)?;
+    found.truncate(limit);
+    let records: Vec<&PatientRecord> = found.iter().map(|f| &f.record).collect();
+    audit_view(store, user, &records, "search")?;
+    Ok(found)
+}
+
 /// Every decision (merge, unmerge, reject, defer) that touched a record, oldest first.
 pub fn history(store: &mut Store, user: &User, nnu: Nnu) -> Result<Vec<AuditEntry>> {
     let stored = find(store, nnu)?;

@@ -11,7 +11,7 @@ use crate::access::{self, Actor, Permission, User};
 use crate::comparison::library::index as gamma;
 use crate::error::{Error, Result, UserError};
 use crate::merge;
-use crate::pipeline::{search_records, DataDir, Scorer};
+use crate::pipeline::{likely_records, DataDir, Scorer};
 use crate::record::normalize::{fold, normalize_name};
 use crate::record::{field_label, Date, Nnu, PatientRecord, RecordId, Status, Value, FIELDS};
 use crate::settings::Settings;
@@ -363,21 +363,18 @@ fn search(
     exclude: &[RecordId],
 ) -> Result<Vec<(PatientRecord, f64, bool)>> {
     let ticket = described(fields);
-    let mut ids = search_records(context.store, context.data_dir, &ticket, 50)?;
-    ids.retain(|id| !exclude.contains(id));
-    let records = context.store.records_by_id(&ids)?;
     let user = context.user;
-    let scorer = context.scorer()?;
-    let mut scored: Vec<(PatientRecord, f64, bool)> = records
+    context.scorer()?;
+    let scorer = context.scorer.as_ref().expect("loaded just above");
+    let visible = |r: &PatientRecord| user.covers(r.registration_unit.as_deref()) && !exclude.contains(&r.id);
+    let found = likely_records(context.store, context.data_dir, scorer, &ticket, &visible, 50)?;
+    Ok(found
         .into_iter()
-        .filter(|r| user.covers(r.registration_unit.as_deref()))
-        .map(|record| {
-            let (name, date, p) = agreement(scorer, &ticket, &record);
-            (record, p, name && date)
+        .map(|found| {
+            let (name, date, p) = agreement(scorer, &ticket, &found.record);
+            (found.record, p, name && date)
         })
-        .collect();
-    scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.sns_number.cmp(&b.0.sns_number)));
-    Ok(scored)
+        .collect())
 }
 
 fn candidate(fields: &PatientFields, record: &PatientRecord, p: f64, merged_into: Option<Nnu>) -> Candidate {

@@ -121,6 +121,44 @@ pub(super) fn route(context: &mut Context, request: &Request) -> Response {
                 "kept_duplicate_edits": outcome.kept_duplicate_edits.iter().map(|(n, f)| json!({"sns_number": n.to_string(), "field": f})).collect::<Vec<_>>(),
             }))
         }),
+        (false, ["search"]) => {
+            let q = &request.query;
+            match super::pages::description_from(
+                q.get("name"),
+                q.get("birth_date"),
+                q.get("sex"),
+                q.get("birthplace"),
+                q.get("nif"),
+            ) {
+                Ok(Some(description)) => {
+                    let limit = q.get("limit").and_then(|l| l.parse().ok()).unwrap_or(5).min(50);
+                    actions::search(
+                        context.store,
+                        context.data_dir,
+                        context.settings,
+                        &signed.user,
+                        &description,
+                        limit,
+                    )
+                    .map(|found| {
+                        json!(found
+                            .iter()
+                            .map(|hit| json!({
+                                "record": record_json(&hit.record),
+                                "match_probability": hit.waterfall.match_probability,
+                                "match_weight": hit.waterfall.match_weight,
+                                "reasons_pt": crate::review::present::reasons_pt(
+                                    &hit.vector.gamma,
+                                    &hit.waterfall.rows[1..].iter().map(|r| r.match_weight).collect::<Vec<_>>()
+                                ),
+                            }))
+                            .collect::<Vec<_>>())
+                    })
+                }
+                Ok(None) => Err(UserError::Invalid("give at least name=".into()).into()),
+                Err(e) => Err(e),
+            }
+        }
         (false, ["audit"]) => {
             let filter = AuditFilter {
                 record: request.query.get("record").and_then(|n| n.parse().ok()),

@@ -29,6 +29,7 @@ use std::time::Duration;
 use crate::access::User;
 use crate::error::{Error, Result, UserError};
 use crate::pipeline::DataDir;
+use crate::settings::Settings;
 use crate::store::Store;
 use auth::{same_token, Session, Sessions};
 
@@ -54,18 +55,20 @@ pub struct ServeOptions {
 pub struct Server {
     http: Arc<tiny_http::Server>,
     data_dir: DataDir,
+    settings: Arc<Settings>,
     sessions: Arc<Mutex<Sessions>>,
     workers: usize,
 }
 
 /// Binds the address and opens the registry (so that a bad data directory fails now).
-pub fn bind(data_dir: DataDir, options: &ServeOptions) -> Result<Server> {
+pub fn bind(data_dir: DataDir, settings: Settings, options: &ServeOptions) -> Result<Server> {
     data_dir.open_store()?;
     let http = tiny_http::Server::http(&options.address)
         .map_err(|e| UserError::Settings(format!("cannot listen on {}: {e}", options.address)))?;
     Ok(Server {
         http: Arc::new(http),
         data_dir,
+        settings: Arc::new(settings),
         sessions: Arc::new(Mutex::new(Sessions::new(options.idle_timeout))),
         workers: options.workers.max(1),
     })
@@ -81,11 +84,22 @@ impl Server {
     pub fn run(self) -> Result<()> {
         let mut threads = Vec::new();
         for _ in 0..self.workers {
-            let (http, sessions) = (Arc::clone(&self.http), Arc::clone(&self.sessions));
+            let (http, sessions, settings) = (
+                Arc::clone(&self.http),
+                Arc::clone(&self.sessions),
+                Arc::clone(&self.settings),
+            );
+            let data_dir = self.data_dir.clone();
             let mut store = self.data_dir.open_store()?;
             threads.push(std::thread::spawn(move || {
                 while let Ok(request) = http.recv() {
-                    handle(request, &mut store, &sessions);
+                    let mut context = Context {
+                        store: &mut store,
+                        sessions: &sessions,
+                        data_dir: &data_dir,
+                        settings: &settings,
+                    };
+                    handle(request, &mut context);
                 }
             }));
         }
@@ -255,6 +269,8 @@ impl Signed {
 pub(crate) struct Context<'a> {
     pub(crate) store: &'a mut Store,
     pub(crate) sessions: &'a Mutex<Sessions>,
+    pub(crate) data_dir: &'a DataDir,
+    pub(crate) settings: &'a Settings,
 }
 
 impl Context<'_> {
@@ -389,13 +405,12 @@ fn read(mut raw: tiny_http::Request) -> (tiny_http::Request, Request) {
     (raw, request)
 }
 
-fn handle(raw: tiny_http::Request, store: &mut Store, sessions: &Mutex<Sessions>) {
+fn handle(raw: tiny_http::Request, context: &mut Context) {
     let (raw, request) = read(raw);
-    let mut context = Context { store, sessions };
     let response = if request.path.starts_with("/api/") {
-        api::route(&mut context, &request)
+        api::route(context, &request)
     } else {
-        pages::route(&mut context, &request)
+        pages::route(context, &request)
     };
     let mut http = tiny_http::Response::from_data(response.body).with_status_code(response.status);
     let mut headers = vec![

@@ -94,6 +94,7 @@ pub(super) fn route(context: &mut Context, request: &Request) -> Response {
                     Err(_) => Err(not_found()),
                 },
                 (false, ["auditoria"]) => audit(context, &signed, &request.query),
+                (false, ["pesquisa"]) => search(context, &signed, &request.query),
                 _ => Err(not_found()),
             };
             result.unwrap_or_else(|error| error_page(&signed, status_of(&error), &message_of(&error)))
@@ -631,6 +632,107 @@ fn unmerge(context: &mut Context, signed: &Signed, id: i64, form: &Params) -> Re
         outcome.principal,
         outcome.kept_later_edits.len() + outcome.kept_duplicate_edits.len()
     )))
+}
+
+/// The search form's description; `None` until a name is given.
+pub(super) fn description_from(
+    name: Option<&str>,
+    birth_date: Option<&str>,
+    sex: Option<&str>,
+    birthplace: Option<&str>,
+    nif: Option<&str>,
+) -> Result<Option<actions::Description>, Error> {
+    let Some(name) = name else {
+        return Ok(None);
+    };
+    let invalid = |what: &str, text: &str| crate::error::UserError::Invalid(format!("{what} {text:?} não é válido"));
+    Ok(Some(actions::Description {
+        full_name: name.to_string(),
+        birth_date: birth_date
+            .map(|t| crate::record::Date::parse(t).map_err(|_| invalid("a data", t)))
+            .transpose()?,
+        sex: sex
+            .map(|t| crate::record::Sex::parse(t).ok_or_else(|| invalid("o sexo", t)))
+            .transpose()?,
+        birthplace: birthplace.map(str::to_string),
+        nif: nif
+            .map(|t| t.parse::<crate::record::Nif>().map_err(|_| invalid("o NIF", t)))
+            .transpose()?,
+    }))
+}
+
+fn search(context: &mut Context, signed: &Signed, query: &Params) -> Result<Response, Error> {
+    let value = |name: &str| escape(query.get(name).unwrap_or_default());
+    let mut body = format!(
+        r#"<form method="get" action="/pesquisa" id="pesquisa">
+<p><label for="nome">Nome completo</label><br><input id="nome" name="nome" size="50" value="{name}" required autofocus></p>
+<p><label for="nascimento">Data de nascimento</label><br><input id="nascimento" name="nascimento" size="12" value="{date}" placeholder="dd/mm/aaaa"></p>
+<p><label for="sexo">Sexo</label> <select id="sexo" name="sexo"><option value="">—</option><option value="F"{f}>F</option><option value="M"{m}>M</option></select>
+<label for="naturalidade">Concelho de naturalidade</label> <input id="naturalidade" name="naturalidade" value="{place}">
+<label for="nif">NIF</label> <input id="nif" name="nif" size="10" value="{nif}"></p>
+<button type="submit">Pesquisar</button></form>"#,
+        name = value("nome"),
+        date = value("nascimento"),
+        place = value("naturalidade"),
+        nif = value("nif"),
+        f = if query.get("sexo") == Some("F") {
+            " selected"
+        } else {
+            ""
+        },
+        m = if query.get("sexo") == Some("M") {
+            " selected"
+        } else {
+            ""
+        },
+    );
+    let description = description_from(
+        query.get("nome"),
+        query.get("nascimento"),
+        query.get("sexo"),
+        query.get("naturalidade"),
+        query.get("nif"),
+    )?;
+    if let Some(description) = description {
+        let found = actions::search(
+            context.store,
+            context.data_dir,
+            context.settings,
+            &signed.user,
+            &description,
+            10,
+        )?;
+        if found.is_empty() {
+            body.push_str(&notice(
+                "erro",
+                "Nenhum utente das suas instituições corresponde a esta descrição.",
+            ));
+        } else {
+            body.push_str(
+                r#"<table id="resultados"><thead><tr><th>Utente</th><th>Nome</th><th>Nascimento</th><th>Local de inscrição</th><th>Probabilidade</th><th>Razões</th></tr></thead><tbody>"#,
+            );
+            for hit in &found {
+                let record = &hit.record;
+                body.push_str(&format!(
+                    r#"<tr><td><a href="/utente/{nnu}">{nnu}</a></td><td>{name}</td><td>{date}</td><td>{unit}</td><td>{p}</td><td>{why}</td></tr>"#,
+                    nnu = record.sns_number,
+                    name = escape(&record.full_name),
+                    date = escape(&record.birth_date.to_text().unwrap_or_else(|| "—".into())),
+                    unit = escape(record.registration_unit.as_deref().unwrap_or("—")),
+                    p = probability(hit.waterfall.match_probability),
+                    why = escape(&crate::review::present::reasons_pt(
+                        &hit.vector.gamma,
+                        &hit.waterfall.rows[1..].iter().map(|r| r.match_weight).collect::<Vec<_>>()
+                    )),
+                ));
+            }
+            body.push_str("</tbody></table>");
+        }
+    }
+    Ok(Response::html(
+        200,
+        page("Pesquisar um utente", Some((&signed.user, &signed.session.csrf)), &body),
+    ))
 }
 
 /// An audit action as people say it.
