@@ -76,6 +76,7 @@ pub mod evaluate;
 pub mod generate;
 pub mod hashing;
 pub mod import;
+pub mod matching;
 pub mod merge;
 pub mod model;
 pub mod pipeline;

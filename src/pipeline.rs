@@ -21,7 +21,7 @@ use crate::model::training::{estimate_prior, train};
 use crate::model::{match_probability, match_weight_of_probability, Model, Waterfall};
 use crate::predict::{comparison_vectors, predict, RecordTable};
 use crate::progress::{Progress, Stage};
-use crate::record::{Nnu, PatientRecord, RecordId};
+use crate::record::{Nnu, PatientRecord};
 use crate::settings::Settings;
 use crate::store::predictions::ScanFigures;
 use crate::store::{now_timestamp, Store, META_INDEX_KEYS_VERSION, META_INDEX_SEQ};
@@ -481,76 +481,4 @@ pub fn explain(
         .record;
     let (_, waterfall) = Scorer::load(store, data_dir, settings)?.waterfall(&record_a, &record_b);
     Ok((record_a, record_b, waterfall))
-}
-
-/// The records most like `record` by the candidate index's single-record search (fuzzy name
-/// terms, blocking keys, exact birth date), best first, after bringing the index up to date.
-/// Only active records are indexed, so a merged record is never returned.
-pub fn search_records(
-    store: &Store,
-    data_dir: &DataDir,
-    record: &PatientRecord,
-    limit: usize,
-) -> Result<Vec<RecordId>> {
-    update_index(store, data_dir, false, &crate::progress::NoProgress)?;
-    let index = index::CandidateIndex::open(&data_dir.index_dir())?;
-    let comparable = ComparableRecord::new(record);
-    let block_keys = index_keys(&comparable);
-    let name_tokens: Vec<String> = comparable.name.tokens.iter().map(|t| t.text.clone()).collect();
-    let birth_date = comparable.birth_date.map(|d| d.compact());
-    let hits = index.search(
-        &index::SearchQuery {
-            block_keys: &block_keys,
-            name_tokens: &name_tokens,
-            birth_date: birth_date.as_deref(),
-            birthplace: None,
-        },
-        limit,
-    )?;
-    Ok(hits.into_iter().map(|(id, _)| RecordId(id)).collect())
-}
-
-/// A registered record found for a description, with its score against it.
-#[derive(Clone, Debug)]
-pub struct LikelyRecord {
-    /// The record.
-    pub record: PatientRecord,
-    /// Its comparison vector against the description.
-    pub vector: ComparisonVector,
-    /// The explanation of its score.
-    pub waterfall: Waterfall,
-}
-
-/// The records most likely to be the person `probe` describes, among those `visible` lets the
-/// caller see: the index's search proposes up to `candidates` records, the scan's model scores
-/// each, best first. What the check before registering, the G tickets and the web search use.
-pub fn likely_records(
-    store: &Store,
-    data_dir: &DataDir,
-    scorer: &Scorer,
-    probe: &PatientRecord,
-    visible: &dyn Fn(&PatientRecord) -> bool,
-    candidates: usize,
-) -> Result<Vec<LikelyRecord>> {
-    let ids = search_records(store, data_dir, probe, candidates)?;
-    let mut found: Vec<LikelyRecord> = store
-        .records_by_id(&ids)?
-        .into_iter()
-        .filter(|record| visible(record))
-        .map(|record| {
-            let (vector, waterfall) = scorer.waterfall(probe, &record);
-            LikelyRecord {
-                record,
-                vector,
-                waterfall,
-            }
-        })
-        .collect();
-    found.sort_by(|a, b| {
-        b.waterfall
-            .match_probability
-            .total_cmp(&a.waterfall.match_probability)
-            .then(a.record.sns_number.cmp(&b.record.sns_number))
-    });
-    Ok(found)
 }

@@ -27,3 +27,6 @@ mod web;
 
 // Service-desk tickets: the sample messages and their manifest, lifecycle, access, idempotency.
 mod tickets;
+
+// `unico match`: check before registering.
+mod matching;

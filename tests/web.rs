@@ -315,6 +315,44 @@ fn the_api_signs_in_checks_and_locks_out() {
         "{found:?}"
     );
 
+    // FHIR Patient/$match: a searchset Bundle with scores and match grades.
+    let parameters = json!({
+        "resourceType": "Parameters",
+        "parameter": [
+            {"name": "resource", "resource": {
+                "resourceType": "Patient",
+                "name": [{"text": cluster["records"][0]["full_name"]}],
+                "birthDate": cluster["records"][0]["birth_date"],
+            }},
+            {"name": "count", "valueInteger": 3},
+        ],
+    });
+    let response = ureq::post(&format!("{}/fhir/Patient/$match", server.base))
+        .set("Authorization", &format!("Bearer {token}"))
+        .send_json(parameters)
+        .unwrap();
+    assert_eq!(response.content_type(), "application/fhir+json");
+    let bundle: Value = response.into_json().unwrap();
+    assert_eq!(bundle["resourceType"], "Bundle");
+    assert_eq!(bundle["type"], "searchset");
+    let entries = bundle["entry"].as_array().unwrap();
+    assert!(!entries.is_empty() && entries.len() <= 3, "{bundle}");
+    assert!(
+        entries
+            .iter()
+            .any(|e| e["resource"]["identifier"][0]["value"] == cluster["records"][0]["sns_number"]),
+        "{bundle}"
+    );
+    let grade = &entries[0]["search"]["extension"][0];
+    assert_eq!(grade["url"], "http://hl7.org/fhir/StructureDefinition/match-grade");
+    assert!(
+        ["certain", "probable"].contains(&grade["valueCode"].as_str().unwrap()),
+        "{bundle}"
+    );
+    assert!(entries[0]["search"]["score"].as_f64().unwrap() > 0.8);
+    let anonymous = ureq::post(&format!("{}/fhir/Patient/$match", server.base)).send_json(json!({}));
+    assert!(matches!(anonymous, Err(ureq::Error::Status(401, _))));
+
     // A supervisor reads the audit entries on records of their units (and their own), not the
     // whole country's.
     let mine: Vec<Value> = ureq::get(&api("audit"))

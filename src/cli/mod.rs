@@ -13,6 +13,7 @@ mod explain;
 mod generate;
 mod import;
 mod index;
+mod matching;
 mod merge;
 mod model;
 mod output;
@@ -106,6 +107,8 @@ enum Command {
     Audit(audit::Command),
     /// Start the review web application (and its JSON API) for supervisors.
     Serve(serve::Args),
+    /// Is this person registered already? The most likely records (needs --user).
+    Match(matching::Args),
     /// Service-desk tickets (categories F and G): resolve, list, show, close-stale (needs --user).
     #[command(subcommand)]
     Ticket(ticket::Command),
@@ -212,6 +215,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Users(command) => users::run(&context, command),
         Command::Audit(command) => audit::run(&context, command),
         Command::Serve(args) => serve::run(&context, args),
+        Command::Match(args) => matching::run(&context, args),
         Command::Ticket(command) => ticket::run(&context, command),
     }
 }

@@ -367,18 +367,61 @@ pub fn search(
     user: &User,
     description: &Description,
     limit: usize,
-) -> Result<Vec<crate::pipeline::LikelyRecord>> {
+) -> Result<Vec<crate::matching::LikelyRecord>> {
     access::check_profile(user, Permission::View, None)?;
     if description.full_name.trim().is_empty() {
         return Err(UserError::Invalid("indique pelo menos o nome".into()).into());
     }
     let scorer = crate::pipeline::Scorer::load(store, data_dir, settings)?;
     let visible = |r: &PatientRecord| user.covers(r.registration_unit.as_deref());
-    let mut found = crate::pipeline::likely_records(store, data_dir, &scorer, &description.probe(), &visible, 50)?;
+    let mut found = crate::matching::likely_records(store, data_dir, &scorer, &description.probe(), &visible, 50)?;
     found.truncate(limit);
     let records: Vec<&PatientRecord> = found.iter().map(|f| &f.record).collect();
     audit_view(store, user, &records, "search")?;
     Ok(found)
+}
+
+/// A record found when checking before registering someone.
+#[derive(Clone, Debug)]
+pub struct Found {
+    /// The record and its score.
+    pub hit: crate::matching::LikelyRecord,
+    /// Registered in the user's institutions: its data may be shown. Otherwise only its NNU,
+    /// probability and grade are (enough to know the person is registered already).
+    pub visible: bool,
+}
+
+/// Is this person registered already, anywhere? The most likely records nationally, those of
+/// other institutions reduced to their NNU and score. Every NNU returned is audited.
+pub fn check_before_registering(
+    store: &mut Store,
+    matcher: &crate::matching::Matcher,
+    user: &User,
+    description: &Description,
+    limit: usize,
+) -> Result<Vec<Found>> {
+    access::check_profile(user, Permission::View, None)?;
+    if description.full_name.trim().is_empty() {
+        return Err(UserError::Invalid("indique pelo menos o nome".into()).into());
+    }
+    let mut found = matcher.find(
+        store,
+        &description.probe(),
+        &|_| true,
+        crate::matching::DEFAULT_CANDIDATES,
+    )?;
+    // Unlikely records are not named at all: their NNUs would tell nothing but who is registered.
+    found.retain(|f| f.waterfall.match_probability >= crate::matching::POSSIBLE);
+    found.truncate(limit);
+    let records: Vec<&PatientRecord> = found.iter().map(|f| &f.record).collect();
+    audit_view(store, user, &records, "match")?;
+    Ok(found
+        .into_iter()
+        .map(|hit| Found {
+            visible: user.covers(hit.record.registration_unit.as_deref()),
+            hit,
+        })
+        .collect())
 }
 
 /// Every decision (merge, unmerge, reject, defer) that touched a record, oldest first.

@@ -286,6 +286,17 @@ impl Store {
         Ok(units)
     }
 
+    /// What changes when the registry or its scan changes: the highest change sequence of the
+    /// records and the latest successful scan (for caches of the index and the model).
+    pub fn freshness(&self) -> Result<(i64, i64)> {
+        Ok(self.conn.query_row(
+            "SELECT (SELECT COALESCE(MAX(change_seq), 0) FROM records),
+                    (SELECT COALESCE(MAX(id), 0) FROM scans WHERE status = 'done')",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?)
+    }
+
     /// Number of active records.
     pub fn n_active_records(&self) -> Result<usize> {
         Ok(self

@@ -17,6 +17,7 @@
 
 mod api;
 pub mod auth;
+mod fhir;
 mod html;
 mod pages;
 
@@ -28,6 +29,7 @@ use std::time::Duration;
 
 use crate::access::User;
 use crate::error::{Error, Result, UserError};
+use crate::matching::Matcher;
 use crate::pipeline::DataDir;
 use crate::settings::Settings;
 use crate::store::Store;
@@ -91,6 +93,7 @@ impl Server {
             );
             let data_dir = self.data_dir.clone();
             let mut store = self.data_dir.open_store()?;
+            let mut matcher = None;
             threads.push(std::thread::spawn(move || {
                 while let Ok(request) = http.recv() {
                     let mut context = Context {
@@ -98,6 +101,7 @@ impl Server {
                         sessions: &sessions,
                         data_dir: &data_dir,
                         settings: &settings,
+                        matcher: &mut matcher,
                     };
                     handle(request, &mut context);
                 }
@@ -271,9 +275,30 @@ pub(crate) struct Context<'a> {
     pub(crate) sessions: &'a Mutex<Sessions>,
     pub(crate) data_dir: &'a DataDir,
     pub(crate) settings: &'a Settings,
+    /// This worker's open index and model, with the registry state they were opened at.
+    matcher: &'a mut Option<((i64, i64), Matcher)>,
 }
 
 impl Context<'_> {
+    /// Lends the index and model for lookups (give it back with [`Context::return_matcher`]),
+    /// opened again when the registry or its scan changed since.
+    pub(crate) fn borrow_matcher(&mut self) -> Result<((i64, i64), Matcher)> {
+        let now = self.store.freshness()?;
+        match self.matcher.take() {
+            Some((at, matcher)) if at == now => Ok((at, matcher)),
+            _ => {
+                let matcher = Matcher::open(self.store, self.data_dir, self.settings)?;
+                // Opening may have brought the index up to date: the state it reflects is now.
+                Ok((self.store.freshness()?, matcher))
+            }
+        }
+    }
+
+    /// Keeps the matcher for the next request.
+    pub(crate) fn return_matcher(&mut self, matcher: ((i64, i64), Matcher)) {
+        *self.matcher = Some(matcher);
+    }
+
     /// The signed-in, enabled user of the request, if any.
     pub(crate) fn signed(&mut self, request: &Request) -> Option<Signed> {
         let (token, bearer) = match (&request.bearer, request.cookie(SESSION_COOKIE)) {
@@ -409,6 +434,8 @@ fn handle(raw: tiny_http::Request, context: &mut Context) {
     let (raw, request) = read(raw);
     let response = if request.path.starts_with("/api/") {
         api::route(context, &request)
+    } else if request.path.starts_with("/fhir/") {
+        fhir::route(context, &request)
     } else {
         pages::route(context, &request)
     };
