@@ -85,7 +85,12 @@ impl Server {
     /// Serves until the process ends.
     pub fn run(self) -> Result<()> {
         let mut threads = Vec::new();
+        // One request at a time touches the registry: the workers overlap only the network. Two
+        // connections of one process waiting on each other's SQLite write lock would sleep in
+        // its busy handler, which costs far more than taking turns.
+        let registry = Arc::new(Mutex::new(()));
         for _ in 0..self.workers {
+            let registry = Arc::clone(&registry);
             let (http, sessions, settings) = (
                 Arc::clone(&self.http),
                 Arc::clone(&self.sessions),
@@ -103,7 +108,7 @@ impl Server {
                         settings: &settings,
                         matcher: &mut matcher,
                     };
-                    handle(request, &mut context);
+                    handle(request, &mut context, &registry);
                 }
             }));
         }
@@ -430,8 +435,9 @@ fn read(mut raw: tiny_http::Request) -> (tiny_http::Request, Request) {
     (raw, request)
 }
 
-fn handle(raw: tiny_http::Request, context: &mut Context) {
+fn handle(raw: tiny_http::Request, context: &mut Context, registry: &Mutex<()>) {
     let (raw, request) = read(raw);
+    let turn = registry.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     let response = if request.path.starts_with("/api/") {
         api::route(context, &request)
     } else if request.path.starts_with("/fhir/") {
@@ -439,6 +445,7 @@ fn handle(raw: tiny_http::Request, context: &mut Context) {
     } else {
         pages::route(context, &request)
     };
+    drop(turn);
     let mut http = tiny_http::Response::from_data(response.body).with_status_code(response.status);
     let mut headers = vec![
         ("Content-Type".to_string(), response.content_type.to_string()),
