@@ -27,7 +27,7 @@ fn damaged(record: &PatientRecord, i: usize) -> PatientRecord {
     let mut probe = PatientRecord::new(unico::record::Nnu::from_u32(0).expect("0"), record.full_name.clone());
     probe.birth_date = record.birth_date.clone();
     probe.sex = record.sex.clone();
-    if i % 3 == 0 {
+    if i.is_multiple_of(3) {
         let mut chars: Vec<char> = probe.full_name.chars().collect();
         if chars.len() > 4 {
             chars.remove(chars.len() / 2);
