@@ -30,3 +30,6 @@ mod tickets;
 
 // `unico match`: check before registering.
 mod matching;
+
+// Running as a nightly job: the scan lock.
+mod operations;

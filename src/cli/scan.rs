@@ -23,6 +23,9 @@ pub struct Args {
 pub struct TrainArgs {}
 
 pub(crate) fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
+    // One scan at a time on a registry: a second one (a cron job that overlaps, a person) is
+    // told so instead of racing the first.
+    let _lock = ScanLock::take(&context.data_dir.root().join("scan.lock"))?;
     let mut store = context.data_dir.open_store()?;
     let report = scan(
         &mut store,
@@ -43,6 +46,52 @@ pub(crate) fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
         print_report(&report, context.settings.scan.threshold_match_probability);
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// An exclusive lock on a file, released when dropped (or when the process dies: the kernel
+/// releases `flock` locks, so a killed scan never leaves a stale lock behind).
+struct ScanLock {
+    _file: std::fs::File,
+}
+
+impl ScanLock {
+    fn take(path: &std::path::Path) -> anyhow::Result<ScanLock> {
+        use std::io::{Read, Seek, Write};
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| crate::error::Error::io(parent, e))?;
+        }
+        let mut file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(path)
+            .map_err(|e| crate::error::Error::io(path, e))?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::io::AsRawFd;
+            // SAFETY: flock on a file descriptor this function owns, non-blocking.
+            let taken = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0;
+            if !taken {
+                let mut holder = String::new();
+                let _ = file.read_to_string(&mut holder);
+                return Err(crate::error::UserError::NotReady(format!(
+                    "another scan is running on this registry ({}): wait for it to finish",
+                    holder.trim()
+                ))
+                .into());
+            }
+        }
+        file.set_len(0).map_err(|e| crate::error::Error::io(path, e))?;
+        file.rewind().map_err(|e| crate::error::Error::io(path, e))?;
+        let _ = write!(
+            file,
+            "pid {} since {}",
+            std::process::id(),
+            crate::store::now_timestamp()
+        );
+        Ok(ScanLock { _file: file })
+    }
 }
 
 pub(crate) fn train(context: &Context, _args: TrainArgs) -> anyhow::Result<ExitCode> {
