@@ -13,10 +13,15 @@
 //! indexing a million records fast.
 //!
 //! The rules are designed so that a duplicate with one or two kinds of damage (DESIGN.md
-//! §Matching) still falls in a block with its original: an exact birth date with any name
+//! §Matching) still falls in a block with its original: an exact birth date with a name
 //! token, or with the concelho of birth (newborns first registered as "RN de …"); the whole
-//! name with any birth date; one or two name tokens with the birth year, or with the day and
-//! month in either order; two name tokens when a birth date is missing; the NIF.
+//! name with any birth date; two name tokens (or, for short names, one token and the other's
+//! initial) with the birth year, or with the day and month in either order; two name tokens
+//! when a birth date is missing; the NIF.
+//!
+//! The token rules use each record's three *rarest* tokens in the registry: a duplicate keeps
+//! most of its name, so the two records share some of them, while keys on "Maria" or "Silva"
+//! only add blocks of strangers, and more of them the larger the registry.
 //!
 //! **Invariants:**
 //! - a block larger than `max_block_size` is not expanded in full: its records are put in name
@@ -30,6 +35,7 @@
 use rayon::prelude::*;
 
 use crate::comparison::ComparableRecord;
+use crate::hashing::FastHashMap;
 use crate::record::RecordId;
 
 /// A pair of records to compare, lower id on the left.
@@ -59,7 +65,7 @@ impl CandidatePair {
 /// A blocking rule: a kind of coarse key, split by a second attribute.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum BlockingRule {
-    /// Same birth date and one name token in common.
+    /// Same birth date and one of each record's three rarest name tokens in common.
     BirthDateAndNameToken,
     /// Same birth date and concelho of birth.
     BirthDateAndMunicipality,
@@ -69,16 +75,16 @@ pub enum BlockingRule {
     BirthDateAndPlaceholder,
     /// Same name tokens (any order), any birth date.
     FullName,
-    /// Two of the first four name tokens in common, and the same birth year.
+    /// Two of each record's three rarest name tokens in common, and the same birth year.
     NameTokensAndBirthYear,
-    /// Two of the first four name tokens in common, and the same day and month, in either order.
+    /// The same, with the same day and month in either order.
     NameTokensAndBirthDayMonth,
     /// The first name token and the last one's initial (or the last token and the first
-    /// one's initial), and the same birth year.
+    /// one's initial), and the same birth year; one of the two names of at most two tokens.
     NameTokenAndBirthYear,
     /// The same, with the same day and month in either order.
     NameTokenAndBirthDayMonth,
-    /// Two name tokens in common, one record without a valid birth date.
+    /// Two of the rarest name tokens in common, one record without a valid birth date.
     NameTokensWithoutBirthDate,
     /// Same NIF.
     Nif,
@@ -239,6 +245,16 @@ pub fn index_keys(record: &ComparableRecord) -> Vec<Vec<u8>> {
     keys
 }
 
+/// Tokens per record used by the token rules: the least common ones. A duplicate keeps most of
+/// its name, so two records of one person share some of their rarest tokens (or a pair of them)
+/// even when one token is misspelt or dropped; the common tokens only add large blocks of
+/// strangers, and more of them the larger the registry.
+const RARE_TOKENS: usize = 3;
+
+/// The first-or-last-token rules pair only records with at most this many tokens with others:
+/// in a longer name a typo leaves a pair of other tokens for the token-pair rules.
+const SHORT_NAME_TOKENS: usize = 2;
+
 fn hash_of(value: &str) -> u64 {
     crate::hashing::hash_str(value)
 }
@@ -253,6 +269,8 @@ fn pair_hash(a: u64, b: u64) -> u64 {
 struct Attributes {
     present: bool,
     tokens: Vec<u64>,
+    /// The record's `RARE_TOKENS` least common tokens in the registry (ties by hash).
+    rare_tokens: Vec<u64>,
     first_and_last: Vec<u64>,
     full_name: u64,
     municipality: Option<u64>,
@@ -372,11 +390,34 @@ fn attributes(records: &[ComparableRecord]) -> Vec<Attributes> {
                 placeholder: record.name.placeholder,
                 rank: rank[i],
                 first_and_last,
+                rare_tokens: Vec::new(),
                 tokens,
             };
             (record.id.0 as usize, attributes)
         })
         .collect();
+    // How many records carry each token: the rarest tokens of a name are the ones that tell its
+    // bearer apart ("Vasconcelos" rather than "Maria" or "Silva"), and their blocks stay small.
+    let mut n_records_with: FastHashMap<u64, u32> = FastHashMap::default();
+    for (_, attributes) in &computed {
+        for token in &attributes.tokens {
+            *n_records_with.entry(*token).or_insert(0) += 1;
+        }
+    }
+    let mut computed = computed;
+    computed.par_iter_mut().for_each(|(_, attributes)| {
+        let mut by_rarity: Vec<(u32, u64)> = attributes
+            .tokens
+            .iter()
+            .map(|token| (n_records_with.get(token).copied().unwrap_or(0), *token))
+            .collect();
+        by_rarity.sort_unstable();
+        attributes.rare_tokens = by_rarity
+            .into_iter()
+            .take(RARE_TOKENS)
+            .map(|(_, token)| token)
+            .collect();
+    });
     let mut dense = vec![Attributes::default(); max_id + 1];
     for (id, attributes) in computed {
         dense[id] = attributes;
@@ -422,7 +463,7 @@ fn split_block(
         BlockingRule::BirthDateAndNameToken => {
             for &id in ids {
                 if let Some(a) = attrs(id) {
-                    groups.extend(a.tokens.iter().map(|t| (*t, id)));
+                    groups.extend(a.rare_tokens.iter().map(|t| (*t, id)));
                 }
             }
         }
@@ -441,12 +482,11 @@ fn split_block(
             }
         }
         BlockingRule::NameTokensAndBirthYear | BlockingRule::NameTokensAndBirthDayMonth => {
-            // Pairs of the first four tokens (surname-first orders keep some pair): pairs of any
-            // two tokens would give a Portuguese name of six words fifteen keys, most of them
-            // common.
+            // Pairs of the rarest tokens, in any order: pairs of any two tokens would give a
+            // Portuguese name of six words fifteen keys, most of them common.
             for &id in ids {
                 if let Some(a) = attrs(id) {
-                    let tokens = &a.tokens[..a.tokens.len().min(4)];
+                    let tokens = &a.rare_tokens;
                     for i in 0..tokens.len() {
                         groups.extend(tokens[i + 1..].iter().map(|other| (pair_hash(tokens[i], *other), id)));
                     }
@@ -472,8 +512,10 @@ fn split_block(
                         groups.push((a.full_name, id));
                     }
                 } else {
-                    for other in a.tokens.iter().filter(|t| **t > token) {
-                        groups.push((pair_hash(token, *other), id));
+                    if a.rare_tokens.contains(&token) {
+                        for other in a.rare_tokens.iter().filter(|t| **t > token) {
+                            groups.push((pair_hash(token, *other), id));
+                        }
                     }
                     // The first (or last) token with the other's initial, in that token's
                     // block: a typo in the other token still leaves them together.
@@ -501,11 +543,36 @@ fn split_block(
             members.extend(groups[start..end].iter().map(|(_, id)| *id));
             if rule == BlockingRule::NameTokensWithoutBirthDate {
                 emit_involving(rule, &members, attributes, config, out, |a| !a.has_birth_date);
+            } else if matches!(
+                rule,
+                BlockingRule::NameTokenAndBirthYear | BlockingRule::NameTokenAndBirthDayMonth
+            ) {
+                emit_involving(rule, &members, attributes, rule_config(rule, config), out, |a| {
+                    a.tokens.len() <= SHORT_NAME_TOKENS
+                });
             } else {
                 emit_group(rule, &members, attributes, config, out);
             }
         }
         start = end;
+    }
+}
+
+/// The caps of one rule's blocks.
+fn rule_config(rule: BlockingRule, config: BlockingConfig) -> BlockingConfig {
+    // A single name token is a loose key: its blocks are capped twice as hard. Two tokens with a
+    // birth year or a day and month make the largest blocks of the rest (a year holds a
+    // hundredth of the registry): their window is narrower.
+    match rule {
+        BlockingRule::NameTokenAndBirthYear | BlockingRule::NameTokenAndBirthDayMonth => BlockingConfig {
+            max_block_size: (config.max_block_size / 2).max(2),
+            window: (config.window / 2).max(1),
+        },
+        BlockingRule::NameTokensAndBirthYear | BlockingRule::NameTokensAndBirthDayMonth => BlockingConfig {
+            window: (config.window * 3 / 5).max(1),
+            ..config
+        },
+        _ => config,
     }
 }
 
@@ -528,20 +595,7 @@ fn emit_group(
     config: BlockingConfig,
     out: &mut BlockOutput,
 ) {
-    // A single name token is a loose key: its blocks are capped twice as hard. Two tokens with a
-    // birth year or a day and month make the largest blocks of the rest (a year holds a
-    // hundredth of the registry): their window is narrower.
-    let config = match rule {
-        BlockingRule::NameTokenAndBirthYear | BlockingRule::NameTokenAndBirthDayMonth => BlockingConfig {
-            max_block_size: (config.max_block_size / 2).max(2),
-            window: (config.window / 2).max(1),
-        },
-        BlockingRule::NameTokensAndBirthYear | BlockingRule::NameTokensAndBirthDayMonth => BlockingConfig {
-            window: (config.window * 3 / 5).max(1),
-            ..config
-        },
-        _ => config,
-    };
+    let config = rule_config(rule, config);
     let bit = rule.bit();
     out.n_blocks[rule as usize] += 1;
     if ids.len() <= config.max_block_size {
