@@ -291,39 +291,44 @@ pub struct Candidates {
     pub n_capped_blocks: [u64; 11],
 }
 
+/// A block of the index: its key kind, its key (without the kind) and its record ids.
+type CoarseBlock = (KeyKind, Vec<u8>, Vec<u32>);
+
 /// Generates the candidate pairs of `records` through the index.
 pub fn candidate_pairs(
     index: &index::CandidateIndex,
     records: &[ComparableRecord],
     config: BlockingConfig,
 ) -> Result<Candidates, index::IndexError> {
-    let attributes = attributes(records);
-    let mut coarse: Vec<(KeyKind, Vec<u8>, Vec<u32>)> = Vec::new();
-    for kind in KeyKind::ALL {
-        index.for_each_block_with_prefix(&[kind.prefix(), SEP], 2, |key, ids| {
-            coarse.push((kind, key[2..].to_vec(), ids.to_vec()));
-        })?;
-    }
-    let outputs: Vec<BlockOutput> = coarse
+    // The records' attributes (parallel) while the index's postings are read (sequential).
+    let (attributes, coarse) = rayon::join(
+        || attributes(records),
+        || -> Result<Vec<CoarseBlock>, index::IndexError> {
+            let mut coarse = Vec::new();
+            for kind in KeyKind::ALL {
+                index.for_each_block_with_prefix(&[kind.prefix(), SEP], 2, |key, ids| {
+                    coarse.push((kind, key[2..].to_vec(), ids.to_vec()));
+                })?;
+            }
+            Ok(coarse)
+        },
+    );
+    let coarse = coarse?;
+    // One output per worker, not per block.
+    let BlockOutput {
+        mut pairs,
+        n_blocks,
+        n_capped_blocks,
+    } = coarse
         .par_iter()
-        .map(|(kind, key, ids)| {
-            let mut out = BlockOutput::default();
+        .fold(BlockOutput::default, |mut out, (kind, key, ids)| {
             for rule in BlockingRule::ALL.into_iter().filter(|rule| rule.key_kind() == *kind) {
                 split_block(rule, key, ids, &attributes, config, &mut out);
             }
             out
         })
-        .collect();
-    let mut n_blocks = [0u64; 11];
-    let mut n_capped_blocks = [0u64; 11];
-    let mut pairs: Vec<(u64, u16)> = Vec::with_capacity(outputs.iter().map(|o| o.pairs.len()).sum());
-    for output in outputs {
-        for i in 0..BlockingRule::ALL.len() {
-            n_blocks[i] += output.n_blocks[i];
-            n_capped_blocks[i] += output.n_capped_blocks[i];
-        }
-        pairs.extend(output.pairs);
-    }
+        .reduce(BlockOutput::default, BlockOutput::merge);
+    drop(coarse);
     pairs.par_sort_unstable_by_key(|(packed, _)| *packed);
     let mut out: Vec<CandidatePair> = Vec::with_capacity(pairs.len() / 2);
     let mut last_packed = u64::MAX;
@@ -350,17 +355,25 @@ pub fn candidate_pairs(
 
 fn attributes(records: &[ComparableRecord]) -> Vec<Attributes> {
     let max_id = records.iter().map(|r| r.id.0).max().unwrap_or(0) as usize;
-    let mut order: Vec<usize> = (0..records.len()).collect();
-    order.par_sort_by(|&a, &b| {
-        let (ra, rb) = (&records[a], &records[b]);
-        ra.full_name_key
-            .cmp(&rb.full_name_key)
-            .then(ra.birth_date.cmp(&rb.birth_date))
-            .then(ra.id.cmp(&rb.id))
+    // Sorted on the name's first eight bytes first: most comparisons end there, without
+    // touching the records.
+    let mut order: Vec<(u64, u32)> = records
+        .iter()
+        .enumerate()
+        .map(|(i, record)| (name_prefix(&record.full_name_key), i as u32))
+        .collect();
+    order.par_sort_unstable_by(|&(prefix_a, a), &(prefix_b, b)| {
+        prefix_a.cmp(&prefix_b).then_with(|| {
+            let (ra, rb) = (&records[a as usize], &records[b as usize]);
+            ra.full_name_key
+                .cmp(&rb.full_name_key)
+                .then(ra.birth_date.cmp(&rb.birth_date))
+                .then(ra.id.cmp(&rb.id))
+        })
     });
     let mut rank = vec![0u32; records.len()];
-    for (position, &i) in order.iter().enumerate() {
-        rank[i] = position as u32;
+    for (position, &(_, i)) in order.iter().enumerate() {
+        rank[i as usize] = position as u32;
     }
     let computed: Vec<(usize, Attributes)> = records
         .par_iter()
@@ -425,11 +438,33 @@ fn attributes(records: &[ComparableRecord]) -> Vec<Attributes> {
     dense
 }
 
+/// The first eight bytes of a name key as a number that sorts as the bytes do.
+fn name_prefix(key: &str) -> u64 {
+    let mut bytes = [0u8; 8];
+    let n = key.len().min(8);
+    bytes[..n].copy_from_slice(&key.as_bytes()[..n]);
+    u64::from_be_bytes(bytes)
+}
+
 #[derive(Default)]
 struct BlockOutput {
     pairs: Vec<(u64, u16)>,
     n_blocks: [u64; 11],
     n_capped_blocks: [u64; 11],
+}
+
+impl BlockOutput {
+    fn merge(mut self, mut other: BlockOutput) -> BlockOutput {
+        if self.pairs.len() < other.pairs.len() {
+            std::mem::swap(&mut self.pairs, &mut other.pairs);
+        }
+        self.pairs.extend(other.pairs);
+        for i in 0..BlockingRule::ALL.len() {
+            self.n_blocks[i] += other.n_blocks[i];
+            self.n_capped_blocks[i] += other.n_capped_blocks[i];
+        }
+        self
+    }
 }
 
 fn pack(a: u32, b: u32) -> u64 {
