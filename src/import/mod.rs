@@ -376,6 +376,9 @@ fn read_json_lines(path: &Path, text: &str) -> Result<RawRows> {
     })
 }
 
+/// Rows converted at a time (in parallel).
+const CONVERT_CHUNK: usize = 65_536;
+
 /// Outcome of one row's conversion.
 // Consumed right after conversion; boxing the common variant would cost an allocation per row.
 #[allow(clippy::large_enum_variant)]
@@ -399,18 +402,26 @@ fn validate(path: &Path, raw: RawRows, encoding: &'static str, today: Date) -> P
         .collect();
     let position = |column: Column| columns.iter().position(|c| *c == Some(column));
     let positions: Vec<Option<usize>> = Column::ALL.iter().map(|c| position(*c)).collect();
-    let outcomes: Vec<RowOutcome> = rows
-        .par_iter()
-        .map(|(line, fields)| convert_row(*line, fields, &positions, today))
-        .collect();
-
     let n_rows = rows.len() + broken.len();
     let mut issues = Vec::new();
     let mut rejected = Vec::new();
     let mut records: Vec<ImportRow> = Vec::with_capacity(rows.len());
     let mut first_line_of: FastHashMap<Nnu, u64> = FastHashMap::default();
     first_line_of.reserve(rows.len());
-    for ((line, fields), outcome) in rows.iter().zip(outcomes) {
+    // Converted a chunk at a time, so that the converted rows are not held twice.
+    let mut outcomes: Vec<RowOutcome> = Vec::with_capacity(CONVERT_CHUNK);
+    for (line, fields, outcome) in rows.chunks(CONVERT_CHUNK).flat_map(|chunk| {
+        outcomes.clear();
+        chunk
+            .par_iter()
+            .map(|(line, fields)| convert_row(*line, fields, &positions, today))
+            .collect_into_vec(&mut outcomes);
+        chunk
+            .iter()
+            .zip(outcomes.drain(..))
+            .map(|((line, fields), outcome)| (line, fields, outcome))
+            .collect::<Vec<_>>()
+    }) {
         match outcome {
             RowOutcome::Rejected(issue) => {
                 rejected.push(RejectedRow {
