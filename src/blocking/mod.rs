@@ -36,6 +36,7 @@ use rayon::prelude::*;
 
 use crate::comparison::ComparableRecord;
 use crate::hashing::FastHashMap;
+use crate::record::normalize::NameToken;
 use crate::record::RecordId;
 
 /// A pair of records to compare, lower id on the left.
@@ -71,7 +72,8 @@ pub enum BlockingRule {
     BirthDateAndMunicipality,
     /// Same birth date and the same foreign country (of birth or nationality).
     BirthDateAndForeignCountry,
-    /// Same birth date, one of the two a newborn's placeholder name ("RN de …").
+    /// One of the two a newborn's placeholder name ("RN de …"), and the same birth date, or the
+    /// same concelho and the same day and month or the same birth year.
     BirthDateAndPlaceholder,
     /// Same name tokens (any order), any birth date.
     FullName,
@@ -199,18 +201,19 @@ pub const INDEX_KEYS_VERSION: u32 = 3;
 const MAX_KEY_TOKENS: usize = 6;
 const SEP: u8 = 0x1f;
 
-fn key_tokens(record: &ComparableRecord) -> Vec<&str> {
-    let mut tokens: Vec<&str> = Vec::with_capacity(MAX_KEY_TOKENS);
+/// The tokens keyed, each phonetic key once.
+fn key_tokens(record: &ComparableRecord) -> Vec<&NameToken> {
+    let mut tokens: Vec<&NameToken> = Vec::with_capacity(MAX_KEY_TOKENS);
     // A newborn's placeholder name is keyed on the mother's surnames, usually the child's.
-    let candidates: Vec<&crate::record::normalize::NameToken> = if record.name.placeholder {
+    let candidates: Vec<&NameToken> = if record.name.placeholder {
         record.name.mother_surnames().collect()
     } else {
         record.name.tokens.iter().collect()
     };
     {
         for token in candidates.into_iter().filter(|t| !t.initial && !t.key.is_empty()) {
-            if !tokens.contains(&token.key.as_str()) && tokens.len() < MAX_KEY_TOKENS {
-                tokens.push(&token.key);
+            if !tokens.iter().any(|t| t.key == token.key) && tokens.len() < MAX_KEY_TOKENS {
+                tokens.push(token);
             }
         }
     }
@@ -237,7 +240,7 @@ pub fn index_keys(record: &ComparableRecord) -> Vec<Vec<u8>> {
         ));
     }
     for token in key_tokens(record) {
-        keys.push(key(KeyKind::NameToken, token.as_bytes()));
+        keys.push(key(KeyKind::NameToken, token.key.as_bytes()));
     }
     if let Some(nif) = record.nif {
         keys.push(key(KeyKind::Nif, nif.to_string().as_bytes()));
@@ -325,6 +328,9 @@ pub fn candidate_pairs(
             for rule in BlockingRule::ALL.into_iter().filter(|rule| rule.key_kind() == *kind) {
                 split_block(rule, key, ids, &attributes, config, &mut out);
             }
+            if matches!(kind, KeyKind::DayMonth | KeyKind::BirthYear) {
+                placeholders_by_municipality(ids, &attributes, config, &mut out);
+            }
             out
         })
         .reduce(BlockOutput::default, BlockOutput::merge);
@@ -380,14 +386,16 @@ fn attributes(records: &[ComparableRecord]) -> Vec<Attributes> {
         .enumerate()
         .map(|(i, record)| {
             let keys = key_tokens(record);
-            let tokens: Vec<u64> = keys.iter().map(|k| hash_of(k)).collect();
-            // The first and the last token, each with the other's first letter: a typo in one
+            let tokens: Vec<u64> = keys.iter().map(|t| hash_of(&t.key)).collect();
+            // The first and the last token, each with the other's first letter as written (a
+            // typo can change a phonetic key's first letter: "zheng", "zehng"): a typo in one
             // token leaves the other and, almost always, its first letter.
             let mut first_and_last = Vec::with_capacity(2);
             if let (Some(first), Some(last)) = (keys.first(), keys.last()) {
                 if keys.len() > 1 {
-                    first_and_last.push(pair_hash(hash_of(first), u64::from(last.as_bytes()[0])));
-                    first_and_last.push(pair_hash(hash_of(last), u64::from(first.as_bytes()[0]) << 8));
+                    let initial = |t: &NameToken| u64::from(t.text.as_bytes().first().copied().unwrap_or(0));
+                    first_and_last.push(pair_hash(hash_of(&first.key), initial(last)));
+                    first_and_last.push(pair_hash(hash_of(&last.key), initial(first) << 8));
                 }
             }
             let attributes = Attributes {
@@ -608,6 +616,35 @@ fn rule_config(rule: BlockingRule, config: BlockingConfig) -> BlockingConfig {
             ..config
         },
         _ => config,
+    }
+}
+
+/// A newborn's placeholder record with the records of the same concelho born on the same day
+/// and month (either order), or in the same year: the placeholder's birth date is often the date
+/// of registration, a year or days off, and its name shares nothing with the child's. Called on
+/// day-and-month and birth-year blocks.
+fn placeholders_by_municipality(ids: &[u32], attributes: &[Attributes], config: BlockingConfig, out: &mut BlockOutput) {
+    let attrs = |id: u32| attributes.get(id as usize).filter(|a| a.present);
+    if !ids.iter().any(|&id| attrs(id).is_some_and(|a| a.placeholder)) {
+        return;
+    }
+    let mut groups: Vec<(u64, u32)> = ids
+        .iter()
+        .filter_map(|&id| attrs(id).and_then(|a| a.municipality).map(|m| (m, id)))
+        .collect();
+    groups.sort_unstable();
+    let mut members: Vec<u32> = Vec::new();
+    for group in groups.chunk_by(|a, b| a.0 == b.0).filter(|group| group.len() >= 2) {
+        members.clear();
+        members.extend(group.iter().map(|(_, id)| *id));
+        emit_involving(
+            BlockingRule::BirthDateAndPlaceholder,
+            &members,
+            attributes,
+            config,
+            out,
+            |a| a.placeholder,
+        );
     }
 }
 
