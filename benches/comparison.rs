@@ -46,7 +46,7 @@ fn benches(c: &mut Criterion) {
         .map(|(i, (l, r))| (record(2 * i as u32 + 1, l), record(2 * i as u32 + 2, r)))
         .collect();
     let all: Vec<&ComparableRecord> = pairs.iter().flat_map(|(a, b)| [a, b]).collect();
-    let tf = TermFrequencies::count(all.iter().copied());
+    let tf = TermFrequencies::count(&all);
     group.throughput(Throughput::Elements(NAMES.len() as u64));
     group.bench_function("compare_pair", |b| {
         b.iter(|| {

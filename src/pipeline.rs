@@ -21,7 +21,7 @@ use crate::model::training::{estimate_prior, train};
 use crate::model::{match_probability, match_weight_of_probability, Model, Waterfall};
 use crate::predict::{comparison_vectors, predict, RecordTable};
 use crate::progress::{Progress, Stage};
-use crate::record::{Nnu, PatientRecord};
+use crate::record::{Nnu, PatientRecord, RecordId};
 use crate::settings::Settings;
 use crate::store::predictions::ScanFigures;
 use crate::store::{now_timestamp, Store, META_INDEX_KEYS_VERSION, META_INDEX_SEQ};
@@ -151,41 +151,35 @@ impl PreparedDocument {
     }
 }
 
-fn write_to_index(
-    index: &index::CandidateIndex,
-    records: &[PatientRecord],
-    removed: &[crate::record::RecordId],
-    fresh: bool,
-    progress: &dyn Progress,
-) -> Result<()> {
-    let threads = rayon::current_num_threads().clamp(1, 4);
-    let mut writer = index.writer(INDEX_MEMORY_BUDGET, threads)?;
-    for id in removed {
-        writer.delete_record(id.0);
-    }
-    progress.start(Stage::Indexing, records.len() as u64);
-    for chunk in records.chunks(50_000) {
-        let prepared: Vec<PreparedDocument> = chunk.par_iter().map(PreparedDocument::new).collect();
-        for document in &prepared {
-            if !fresh {
-                // An updated record replaces its earlier version.
-                writer.delete_record(document.record_id);
-            }
-            writer.add(&index::IndexDocument {
-                record_id: document.record_id,
-                name: &document.name,
-                birth_date: document.birth_date.as_deref(),
-                birthplace: document.birthplace.as_deref(),
-                block_keys: &document.block_keys,
-            })?;
-        }
-        progress.advance(chunk.len() as u64);
-    }
-    tracing::debug!("documents added");
-    writer.commit()?;
-    tracing::debug!("index committed");
-    progress.finish();
-    Ok(())
+/// Records are read from the database in chunks of this many, each prepared (and indexed)
+/// on another thread while the next is read.
+const LOAD_CHUNK: usize = 50_000;
+
+/// Reads chunks from the database on this thread and hands them to `work` on another, so that
+/// reading (one core, in SQLite) and preparing (all cores) overlap.
+///
+/// `read` gets a `send` function to call with each chunk; what `work` returns comes back once
+/// the channel is drained. An error of `work` wins over the reading error it causes.
+fn overlapped<T: Send, R: Send>(
+    read: impl FnOnce(&mut dyn FnMut(T) -> Result<()>) -> Result<i64>,
+    work: impl FnOnce(std::sync::mpsc::Receiver<T>) -> Result<R> + Send,
+) -> Result<(i64, R)> {
+    std::thread::scope(|scope| {
+        let (sender, receiver) = std::sync::mpsc::sync_channel::<T>(2);
+        let worker = scope.spawn(move || work(receiver));
+        let mut send = |chunk: T| {
+            sender
+                .send(chunk)
+                .map_err(|_| Error::Internal("the preparing thread stopped".into()))
+        };
+        let read_result = read(&mut send);
+        drop(sender);
+        let work_result = worker
+            .join()
+            .map_err(|_| Error::Internal("the preparing thread panicked".into()))?;
+        let output = work_result?;
+        Ok((read_result?, output))
+    })
 }
 
 /// Brings the candidate index up to date with the database (or rebuilds it).
@@ -204,22 +198,78 @@ pub fn update_index(store: &Store, data_dir: &DataDir, rebuild: bool, progress: 
         Some(index) => (index, false, index_seq),
         None => (index::CandidateIndex::create(&data_dir.index_dir())?, true, 0),
     };
-    let (changed, removed, max_seq) = store.records_changed_since(since)?;
-    tracing::debug!(
-        seconds = started.elapsed().as_secs_f64(),
-        n_changed = changed.len(),
-        "changed records loaded"
-    );
-    let removed = if rebuilt { Vec::new() } else { removed };
-    if !changed.is_empty() || !removed.is_empty() || rebuilt {
-        write_to_index(&index, &changed, &removed, rebuilt, progress)?;
+    let index = &index;
+    let mut started_progress = false;
+    let (max_seq, (n_indexed, n_removed)) = overlapped(
+        |send| {
+            store.for_each_record_chunk_changed_since(since, LOAD_CHUNK, |chunk, removed| {
+                if !started_progress {
+                    // The total is known for a rebuild only; an update shows a count.
+                    let total = if rebuilt { store.n_active_records()? as u64 } else { 0 };
+                    progress.start(Stage::Indexing, total);
+                    started_progress = true;
+                }
+                let n = chunk.len() as u64;
+                send((chunk, removed))?;
+                progress.advance(n);
+                Ok(())
+            })
+        },
+        |receiver: std::sync::mpsc::Receiver<(Vec<PatientRecord>, Vec<RecordId>)>| -> Result<(usize, usize)> {
+            let threads = rayon::current_num_threads().clamp(1, 4);
+            let mut writer = None;
+            let (mut n_indexed, mut n_removed) = (0, 0);
+            for (chunk, removed) in receiver {
+                let removed = if rebuilt { Vec::new() } else { removed };
+                if chunk.is_empty() && removed.is_empty() {
+                    continue;
+                }
+                let writer = match &mut writer {
+                    Some(writer) => writer,
+                    None => writer.insert(index.writer(INDEX_MEMORY_BUDGET, threads)?),
+                };
+                for id in &removed {
+                    writer.delete_record(id.0);
+                }
+                n_removed += removed.len();
+                let prepared: Vec<PreparedDocument> = chunk.par_iter().map(PreparedDocument::new).collect();
+                drop(chunk);
+                for document in &prepared {
+                    if !rebuilt {
+                        // An updated record replaces its earlier version.
+                        writer.delete_record(document.record_id);
+                    }
+                    writer.add(&index::IndexDocument {
+                        record_id: document.record_id,
+                        name: &document.name,
+                        birth_date: document.birth_date.as_deref(),
+                        birthplace: document.birthplace.as_deref(),
+                        block_keys: &document.block_keys,
+                    })?;
+                }
+                n_indexed += prepared.len();
+            }
+            tracing::debug!(seconds = started.elapsed().as_secs_f64(), "documents added");
+            // A rebuild of an empty registry still commits, so that the index exists.
+            if writer.is_none() && rebuilt {
+                writer = Some(index.writer(INDEX_MEMORY_BUDGET, threads)?);
+            }
+            if let Some(writer) = writer {
+                writer.commit()?;
+                tracing::debug!(seconds = started.elapsed().as_secs_f64(), "index committed");
+            }
+            Ok((n_indexed, n_removed))
+        },
+    )?;
+    if started_progress {
+        progress.finish();
     }
     store.set_meta(META_INDEX_SEQ, &max_seq.max(since).to_string())?;
     store.set_meta(META_INDEX_KEYS_VERSION, &keys_version)?;
     Ok(IndexReport {
         rebuilt,
-        n_indexed: changed.len(),
-        n_removed: removed.len(),
+        n_indexed,
+        n_removed,
         n_docs: index.num_docs(),
         seconds: started.elapsed().as_secs_f64(),
     })
@@ -264,8 +314,22 @@ pub struct ScanReport {
 
 /// Loads and prepares the active records.
 pub fn prepared_records(store: &Store) -> Result<Vec<ComparableRecord>> {
-    let records = store.active_records()?;
-    Ok(records.par_iter().map(ComparableRecord::new).collect())
+    let started = Instant::now();
+    let (_, prepared) = overlapped(
+        |send| {
+            store.for_each_active_record_chunk(LOAD_CHUNK, send)?;
+            Ok(0)
+        },
+        |receiver: std::sync::mpsc::Receiver<Vec<PatientRecord>>| -> Result<Vec<ComparableRecord>> {
+            let mut prepared = Vec::new();
+            for chunk in receiver {
+                prepared.par_extend(chunk.par_iter().map(ComparableRecord::new));
+            }
+            Ok(prepared)
+        },
+    )?;
+    tracing::debug!(seconds = started.elapsed().as_secs_f64(), "records loaded and prepared");
+    Ok(prepared)
 }
 
 /// The model to score with: the saved one, or the defaults for this registry's size.

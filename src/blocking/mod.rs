@@ -13,10 +13,15 @@
 //! indexing a million records fast.
 //!
 //! The rules are designed so that a duplicate with one or two kinds of damage (DESIGN.md
-//! §Matching) still falls in a block with its original: an exact birth date with any name
+//! §Matching) still falls in a block with its original: an exact birth date with a name
 //! token, or with the concelho of birth (newborns first registered as "RN de …"); the whole
-//! name with any birth date; one or two name tokens with the birth year, or with the day and
-//! month in either order; two name tokens when a birth date is missing; the NIF.
+//! name with any birth date; two name tokens (or, for short names, one token and the other's
+//! initial) with the birth year, or with the day and month in either order; two name tokens
+//! when a birth date is missing; the NIF.
+//!
+//! The token rules use each record's three *rarest* tokens in the registry: a duplicate keeps
+//! most of its name, so the two records share some of them, while keys on "Maria" or "Silva"
+//! only add blocks of strangers, and more of them the larger the registry.
 //!
 //! **Invariants:**
 //! - a block larger than `max_block_size` is not expanded in full: its records are put in name
@@ -30,6 +35,8 @@
 use rayon::prelude::*;
 
 use crate::comparison::ComparableRecord;
+use crate::hashing::FastHashMap;
+use crate::record::normalize::NameToken;
 use crate::record::RecordId;
 
 /// A pair of records to compare, lower id on the left.
@@ -59,26 +66,27 @@ impl CandidatePair {
 /// A blocking rule: a kind of coarse key, split by a second attribute.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum BlockingRule {
-    /// Same birth date and one name token in common.
+    /// Same birth date and one of each record's three rarest name tokens in common.
     BirthDateAndNameToken,
     /// Same birth date and concelho of birth.
     BirthDateAndMunicipality,
     /// Same birth date and the same foreign country (of birth or nationality).
     BirthDateAndForeignCountry,
-    /// Same birth date, one of the two a newborn's placeholder name ("RN de …").
+    /// One of the two a newborn's placeholder name ("RN de …"), and the same birth date, or the
+    /// same concelho and the same day and month or the same birth year.
     BirthDateAndPlaceholder,
     /// Same name tokens (any order), any birth date.
     FullName,
-    /// Two of the first four name tokens in common, and the same birth year.
+    /// Two of each record's three rarest name tokens in common, and the same birth year.
     NameTokensAndBirthYear,
-    /// Two of the first four name tokens in common, and the same day and month, in either order.
+    /// The same, with the same day and month in either order.
     NameTokensAndBirthDayMonth,
     /// The first name token and the last one's initial (or the last token and the first
-    /// one's initial), and the same birth year.
+    /// one's initial), and the same birth year; one of the two names of at most two tokens.
     NameTokenAndBirthYear,
     /// The same, with the same day and month in either order.
     NameTokenAndBirthDayMonth,
-    /// Two name tokens in common, one record without a valid birth date.
+    /// Two of the rarest name tokens in common, one record without a valid birth date.
     NameTokensWithoutBirthDate,
     /// Same NIF.
     Nif,
@@ -193,18 +201,19 @@ pub const INDEX_KEYS_VERSION: u32 = 3;
 const MAX_KEY_TOKENS: usize = 6;
 const SEP: u8 = 0x1f;
 
-fn key_tokens(record: &ComparableRecord) -> Vec<&str> {
-    let mut tokens: Vec<&str> = Vec::with_capacity(MAX_KEY_TOKENS);
+/// The tokens keyed, each phonetic key once.
+fn key_tokens(record: &ComparableRecord) -> Vec<&NameToken> {
+    let mut tokens: Vec<&NameToken> = Vec::with_capacity(MAX_KEY_TOKENS);
     // A newborn's placeholder name is keyed on the mother's surnames, usually the child's.
-    let candidates: Vec<&crate::record::normalize::NameToken> = if record.name.placeholder {
+    let candidates: Vec<&NameToken> = if record.name.placeholder {
         record.name.mother_surnames().collect()
     } else {
         record.name.tokens.iter().collect()
     };
     {
         for token in candidates.into_iter().filter(|t| !t.initial && !t.key.is_empty()) {
-            if !tokens.contains(&token.key.as_str()) && tokens.len() < MAX_KEY_TOKENS {
-                tokens.push(&token.key);
+            if !tokens.iter().any(|t| t.key == token.key) && tokens.len() < MAX_KEY_TOKENS {
+                tokens.push(token);
             }
         }
     }
@@ -231,13 +240,23 @@ pub fn index_keys(record: &ComparableRecord) -> Vec<Vec<u8>> {
         ));
     }
     for token in key_tokens(record) {
-        keys.push(key(KeyKind::NameToken, token.as_bytes()));
+        keys.push(key(KeyKind::NameToken, token.key.as_bytes()));
     }
     if let Some(nif) = record.nif {
         keys.push(key(KeyKind::Nif, nif.to_string().as_bytes()));
     }
     keys
 }
+
+/// Tokens per record used by the token rules: the least common ones. A duplicate keeps most of
+/// its name, so two records of one person share some of their rarest tokens (or a pair of them)
+/// even when one token is misspelt or dropped; the common tokens only add large blocks of
+/// strangers, and more of them the larger the registry.
+const RARE_TOKENS: usize = 3;
+
+/// The first-or-last-token rules pair only records with at most this many tokens with others:
+/// in a longer name a typo leaves a pair of other tokens for the token-pair rules.
+const SHORT_NAME_TOKENS: usize = 2;
 
 fn hash_of(value: &str) -> u64 {
     crate::hashing::hash_str(value)
@@ -253,6 +272,8 @@ fn pair_hash(a: u64, b: u64) -> u64 {
 struct Attributes {
     present: bool,
     tokens: Vec<u64>,
+    /// The record's `RARE_TOKENS` least common tokens in the registry (ties by hash).
+    rare_tokens: Vec<u64>,
     first_and_last: Vec<u64>,
     full_name: u64,
     municipality: Option<u64>,
@@ -273,39 +294,47 @@ pub struct Candidates {
     pub n_capped_blocks: [u64; 11],
 }
 
+/// A block of the index: its key kind, its key (without the kind) and its record ids.
+type CoarseBlock = (KeyKind, Vec<u8>, Vec<u32>);
+
 /// Generates the candidate pairs of `records` through the index.
 pub fn candidate_pairs(
     index: &index::CandidateIndex,
     records: &[ComparableRecord],
     config: BlockingConfig,
 ) -> Result<Candidates, index::IndexError> {
-    let attributes = attributes(records);
-    let mut coarse: Vec<(KeyKind, Vec<u8>, Vec<u32>)> = Vec::new();
-    for kind in KeyKind::ALL {
-        index.for_each_block_with_prefix(&[kind.prefix(), SEP], 2, |key, ids| {
-            coarse.push((kind, key[2..].to_vec(), ids.to_vec()));
-        })?;
-    }
-    let outputs: Vec<BlockOutput> = coarse
+    // The records' attributes (parallel) while the index's postings are read (sequential).
+    let (attributes, coarse) = rayon::join(
+        || attributes(records),
+        || -> Result<Vec<CoarseBlock>, index::IndexError> {
+            let mut coarse = Vec::new();
+            for kind in KeyKind::ALL {
+                index.for_each_block_with_prefix(&[kind.prefix(), SEP], 2, |key, ids| {
+                    coarse.push((kind, key[2..].to_vec(), ids.to_vec()));
+                })?;
+            }
+            Ok(coarse)
+        },
+    );
+    let coarse = coarse?;
+    // One output per worker, not per block.
+    let BlockOutput {
+        mut pairs,
+        n_blocks,
+        n_capped_blocks,
+    } = coarse
         .par_iter()
-        .map(|(kind, key, ids)| {
-            let mut out = BlockOutput::default();
+        .fold(BlockOutput::default, |mut out, (kind, key, ids)| {
             for rule in BlockingRule::ALL.into_iter().filter(|rule| rule.key_kind() == *kind) {
                 split_block(rule, key, ids, &attributes, config, &mut out);
             }
+            if matches!(kind, KeyKind::DayMonth | KeyKind::BirthYear) {
+                placeholders_by_municipality(ids, &attributes, config, &mut out);
+            }
             out
         })
-        .collect();
-    let mut n_blocks = [0u64; 11];
-    let mut n_capped_blocks = [0u64; 11];
-    let mut pairs: Vec<(u64, u16)> = Vec::with_capacity(outputs.iter().map(|o| o.pairs.len()).sum());
-    for output in outputs {
-        for i in 0..BlockingRule::ALL.len() {
-            n_blocks[i] += output.n_blocks[i];
-            n_capped_blocks[i] += output.n_capped_blocks[i];
-        }
-        pairs.extend(output.pairs);
-    }
+        .reduce(BlockOutput::default, BlockOutput::merge);
+    drop(coarse);
     pairs.par_sort_unstable_by_key(|(packed, _)| *packed);
     let mut out: Vec<CandidatePair> = Vec::with_capacity(pairs.len() / 2);
     let mut last_packed = u64::MAX;
@@ -332,31 +361,41 @@ pub fn candidate_pairs(
 
 fn attributes(records: &[ComparableRecord]) -> Vec<Attributes> {
     let max_id = records.iter().map(|r| r.id.0).max().unwrap_or(0) as usize;
-    let mut order: Vec<usize> = (0..records.len()).collect();
-    order.par_sort_by(|&a, &b| {
-        let (ra, rb) = (&records[a], &records[b]);
-        ra.full_name_key
-            .cmp(&rb.full_name_key)
-            .then(ra.birth_date.cmp(&rb.birth_date))
-            .then(ra.id.cmp(&rb.id))
+    // Sorted on the name's first eight bytes first: most comparisons end there, without
+    // touching the records.
+    let mut order: Vec<(u64, u32)> = records
+        .iter()
+        .enumerate()
+        .map(|(i, record)| (name_prefix(&record.full_name_key), i as u32))
+        .collect();
+    order.par_sort_unstable_by(|&(prefix_a, a), &(prefix_b, b)| {
+        prefix_a.cmp(&prefix_b).then_with(|| {
+            let (ra, rb) = (&records[a as usize], &records[b as usize]);
+            ra.full_name_key
+                .cmp(&rb.full_name_key)
+                .then(ra.birth_date.cmp(&rb.birth_date))
+                .then(ra.id.cmp(&rb.id))
+        })
     });
     let mut rank = vec![0u32; records.len()];
-    for (position, &i) in order.iter().enumerate() {
-        rank[i] = position as u32;
+    for (position, &(_, i)) in order.iter().enumerate() {
+        rank[i as usize] = position as u32;
     }
     let computed: Vec<(usize, Attributes)> = records
         .par_iter()
         .enumerate()
         .map(|(i, record)| {
             let keys = key_tokens(record);
-            let tokens: Vec<u64> = keys.iter().map(|k| hash_of(k)).collect();
-            // The first and the last token, each with the other's first letter: a typo in one
+            let tokens: Vec<u64> = keys.iter().map(|t| hash_of(&t.key)).collect();
+            // The first and the last token, each with the other's first letter as written (a
+            // typo can change a phonetic key's first letter: "zheng", "zehng"): a typo in one
             // token leaves the other and, almost always, its first letter.
             let mut first_and_last = Vec::with_capacity(2);
             if let (Some(first), Some(last)) = (keys.first(), keys.last()) {
                 if keys.len() > 1 {
-                    first_and_last.push(pair_hash(hash_of(first), u64::from(last.as_bytes()[0])));
-                    first_and_last.push(pair_hash(hash_of(last), u64::from(first.as_bytes()[0]) << 8));
+                    let initial = |t: &NameToken| u64::from(t.text.as_bytes().first().copied().unwrap_or(0));
+                    first_and_last.push(pair_hash(hash_of(&first.key), initial(last)));
+                    first_and_last.push(pair_hash(hash_of(&last.key), initial(first) << 8));
                 }
             }
             let attributes = Attributes {
@@ -372,11 +411,34 @@ fn attributes(records: &[ComparableRecord]) -> Vec<Attributes> {
                 placeholder: record.name.placeholder,
                 rank: rank[i],
                 first_and_last,
+                rare_tokens: Vec::new(),
                 tokens,
             };
             (record.id.0 as usize, attributes)
         })
         .collect();
+    // How many records carry each token: the rarest tokens of a name are the ones that tell its
+    // bearer apart ("Vasconcelos" rather than "Maria" or "Silva"), and their blocks stay small.
+    let mut n_records_with: FastHashMap<u64, u32> = FastHashMap::default();
+    for (_, attributes) in &computed {
+        for token in &attributes.tokens {
+            *n_records_with.entry(*token).or_insert(0) += 1;
+        }
+    }
+    let mut computed = computed;
+    computed.par_iter_mut().for_each(|(_, attributes)| {
+        let mut by_rarity: Vec<(u32, u64)> = attributes
+            .tokens
+            .iter()
+            .map(|token| (n_records_with.get(token).copied().unwrap_or(0), *token))
+            .collect();
+        by_rarity.sort_unstable();
+        attributes.rare_tokens = by_rarity
+            .into_iter()
+            .take(RARE_TOKENS)
+            .map(|(_, token)| token)
+            .collect();
+    });
     let mut dense = vec![Attributes::default(); max_id + 1];
     for (id, attributes) in computed {
         dense[id] = attributes;
@@ -384,11 +446,33 @@ fn attributes(records: &[ComparableRecord]) -> Vec<Attributes> {
     dense
 }
 
+/// The first eight bytes of a name key as a number that sorts as the bytes do.
+fn name_prefix(key: &str) -> u64 {
+    let mut bytes = [0u8; 8];
+    let n = key.len().min(8);
+    bytes[..n].copy_from_slice(&key.as_bytes()[..n]);
+    u64::from_be_bytes(bytes)
+}
+
 #[derive(Default)]
 struct BlockOutput {
     pairs: Vec<(u64, u16)>,
     n_blocks: [u64; 11],
     n_capped_blocks: [u64; 11],
+}
+
+impl BlockOutput {
+    fn merge(mut self, mut other: BlockOutput) -> BlockOutput {
+        if self.pairs.len() < other.pairs.len() {
+            std::mem::swap(&mut self.pairs, &mut other.pairs);
+        }
+        self.pairs.extend(other.pairs);
+        for i in 0..BlockingRule::ALL.len() {
+            self.n_blocks[i] += other.n_blocks[i];
+            self.n_capped_blocks[i] += other.n_capped_blocks[i];
+        }
+        self
+    }
 }
 
 fn pack(a: u32, b: u32) -> u64 {
@@ -422,7 +506,7 @@ fn split_block(
         BlockingRule::BirthDateAndNameToken => {
             for &id in ids {
                 if let Some(a) = attrs(id) {
-                    groups.extend(a.tokens.iter().map(|t| (*t, id)));
+                    groups.extend(a.rare_tokens.iter().map(|t| (*t, id)));
                 }
             }
         }
@@ -441,12 +525,11 @@ fn split_block(
             }
         }
         BlockingRule::NameTokensAndBirthYear | BlockingRule::NameTokensAndBirthDayMonth => {
-            // Pairs of the first four tokens (surname-first orders keep some pair): pairs of any
-            // two tokens would give a Portuguese name of six words fifteen keys, most of them
-            // common.
+            // Pairs of the rarest tokens, in any order: pairs of any two tokens would give a
+            // Portuguese name of six words fifteen keys, most of them common.
             for &id in ids {
                 if let Some(a) = attrs(id) {
-                    let tokens = &a.tokens[..a.tokens.len().min(4)];
+                    let tokens = &a.rare_tokens;
                     for i in 0..tokens.len() {
                         groups.extend(tokens[i + 1..].iter().map(|other| (pair_hash(tokens[i], *other), id)));
                     }
@@ -472,8 +555,10 @@ fn split_block(
                         groups.push((a.full_name, id));
                     }
                 } else {
-                    for other in a.tokens.iter().filter(|t| **t > token) {
-                        groups.push((pair_hash(token, *other), id));
+                    if a.rare_tokens.contains(&token) {
+                        for other in a.rare_tokens.iter().filter(|t| **t > token) {
+                            groups.push((pair_hash(token, *other), id));
+                        }
                     }
                     // The first (or last) token with the other's initial, in that token's
                     // block: a typo in the other token still leaves them together.
@@ -501,11 +586,65 @@ fn split_block(
             members.extend(groups[start..end].iter().map(|(_, id)| *id));
             if rule == BlockingRule::NameTokensWithoutBirthDate {
                 emit_involving(rule, &members, attributes, config, out, |a| !a.has_birth_date);
+            } else if matches!(
+                rule,
+                BlockingRule::NameTokenAndBirthYear | BlockingRule::NameTokenAndBirthDayMonth
+            ) {
+                emit_involving(rule, &members, attributes, rule_config(rule, config), out, |a| {
+                    a.tokens.len() <= SHORT_NAME_TOKENS
+                });
             } else {
                 emit_group(rule, &members, attributes, config, out);
             }
         }
         start = end;
+    }
+}
+
+/// The caps of one rule's blocks.
+fn rule_config(rule: BlockingRule, config: BlockingConfig) -> BlockingConfig {
+    // A single name token is a loose key: its blocks are capped twice as hard. Two tokens with a
+    // birth year or a day and month make the largest blocks of the rest (a year holds a
+    // hundredth of the registry): their window is narrower.
+    match rule {
+        BlockingRule::NameTokenAndBirthYear | BlockingRule::NameTokenAndBirthDayMonth => BlockingConfig {
+            max_block_size: (config.max_block_size / 2).max(2),
+            window: (config.window / 2).max(1),
+        },
+        BlockingRule::NameTokensAndBirthYear | BlockingRule::NameTokensAndBirthDayMonth => BlockingConfig {
+            window: (config.window * 3 / 5).max(1),
+            ..config
+        },
+        _ => config,
+    }
+}
+
+/// A newborn's placeholder record with the records of the same concelho born on the same day
+/// and month (either order), or in the same year: the placeholder's birth date is often the date
+/// of registration, a year or days off, and its name shares nothing with the child's. Called on
+/// day-and-month and birth-year blocks.
+fn placeholders_by_municipality(ids: &[u32], attributes: &[Attributes], config: BlockingConfig, out: &mut BlockOutput) {
+    let attrs = |id: u32| attributes.get(id as usize).filter(|a| a.present);
+    if !ids.iter().any(|&id| attrs(id).is_some_and(|a| a.placeholder)) {
+        return;
+    }
+    let mut groups: Vec<(u64, u32)> = ids
+        .iter()
+        .filter_map(|&id| attrs(id).and_then(|a| a.municipality).map(|m| (m, id)))
+        .collect();
+    groups.sort_unstable();
+    let mut members: Vec<u32> = Vec::new();
+    for group in groups.chunk_by(|a, b| a.0 == b.0).filter(|group| group.len() >= 2) {
+        members.clear();
+        members.extend(group.iter().map(|(_, id)| *id));
+        emit_involving(
+            BlockingRule::BirthDateAndPlaceholder,
+            &members,
+            attributes,
+            config,
+            out,
+            |a| a.placeholder,
+        );
     }
 }
 
@@ -528,20 +667,7 @@ fn emit_group(
     config: BlockingConfig,
     out: &mut BlockOutput,
 ) {
-    // A single name token is a loose key: its blocks are capped twice as hard. Two tokens with a
-    // birth year or a day and month make the largest blocks of the rest (a year holds a
-    // hundredth of the registry): their window is narrower.
-    let config = match rule {
-        BlockingRule::NameTokenAndBirthYear | BlockingRule::NameTokenAndBirthDayMonth => BlockingConfig {
-            max_block_size: (config.max_block_size / 2).max(2),
-            window: (config.window / 2).max(1),
-        },
-        BlockingRule::NameTokensAndBirthYear | BlockingRule::NameTokensAndBirthDayMonth => BlockingConfig {
-            window: (config.window * 3 / 5).max(1),
-            ..config
-        },
-        _ => config,
-    };
+    let config = rule_config(rule, config);
     let bit = rule.bit();
     out.n_blocks[rule as usize] += 1;
     if ids.len() <= config.max_block_size {

@@ -71,14 +71,23 @@ pub(crate) fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
         e.n_true_pairs_in_candidates,
         e.n_true_pairs
     );
-    for (rule, n) in &e.n_true_pairs_by_rule {
+    let share = |n: u64| {
+        if e.n_true_pairs == 0 {
+            0.0
+        } else {
+            n as f64 / e.n_true_pairs as f64
+        }
+    };
+    for (((rule, n), (_, n_only)), (_, n_pairs)) in e
+        .n_true_pairs_by_rule
+        .iter()
+        .zip(&e.n_true_pairs_only_by_rule)
+        .zip(&e.n_pairs_by_rule)
+    {
         println!(
-            "  {rule:<28} finds {:.4}",
-            if e.n_true_pairs == 0 {
-                0.0
-            } else {
-                *n as f64 / e.n_true_pairs as f64
-            }
+            "  {rule:<34} finds {:.4}, alone {:.4}, in {n_pairs} candidate pairs",
+            share(*n),
+            share(*n_only)
         );
     }
     println!(

@@ -14,6 +14,35 @@ pub fn jaro_winkler(a: &str, b: &str) -> f64 {
     }
 }
 
+/// Jaro–Winkler similarity when it is at least `min` (at least 0.7); otherwise some value below
+/// `min`, often without computing it.
+///
+/// Most token pairs of two names have little in common: an upper bound on the number of
+/// matching characters (the characters of each that occur at all in the other) rules them out
+/// in a few instructions.
+pub fn jaro_winkler_at_least(a: &str, b: &str, min: f64) -> f64 {
+    debug_assert!(min >= 0.7);
+    let (ab, bb) = (a.as_bytes(), b.as_bytes());
+    if ab.is_empty() || bb.is_empty() || !a.is_ascii() || !b.is_ascii() {
+        return jaro_winkler(a, b);
+    }
+    let letters = |s: &[u8]| s.iter().fold(0u64, |set, &c| set | 1 << (c & 63));
+    let (letters_a, letters_b) = (letters(ab), letters(bb));
+    let n_in = |s: &[u8], other: u64| s.iter().filter(|&&c| other & (1 << (c & 63)) != 0).count();
+    let max_matches = n_in(ab, letters_b).min(n_in(bb, letters_a)) as f64;
+    // Winkler's boost adds at most 0.4 × (1 − jaro), and only above 0.7.
+    let max_jaro = (max_matches / ab.len() as f64 + max_matches / bb.len() as f64 + 1.0) / 3.0;
+    let max_similarity = if max_jaro <= 0.7 {
+        max_jaro
+    } else {
+        0.6 * max_jaro + 0.4
+    };
+    if max_similarity < min - 1e-9 {
+        return 0.0;
+    }
+    jaro_winkler(a, b)
+}
+
 /// Jaro–Winkler on ASCII strings of at most 64 bytes, with bit sets instead of vectors.
 fn jaro_winkler_ascii(a: &[u8], b: &[u8]) -> f64 {
     if a.is_empty() && b.is_empty() {
@@ -151,6 +180,14 @@ mod tests {
                 let ours = jaro_winkler(a, b);
                 let theirs = strsim::jaro_winkler(a, b);
                 assert!((ours - theirs).abs() < 1e-12, "{a:?} {b:?}: {ours} vs {theirs}");
+                for min in [0.7, 0.88, 0.9] {
+                    let bounded = jaro_winkler_at_least(a, b, min);
+                    if ours >= min {
+                        assert_eq!(bounded, ours, "{a:?} {b:?} at least {min}");
+                    } else {
+                        assert!(bounded < min, "{a:?} {b:?} at least {min}: {bounded}");
+                    }
+                }
             }
         }
     }

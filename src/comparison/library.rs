@@ -4,7 +4,7 @@
 //! random pairs of a national registry at each level; training replaces u by counts over random
 //! pairs and m by expectation–maximisation, except for `fixed_m` levels.
 
-use super::comparator::{jaro_winkler, one_digit_apart, one_edit_apart};
+use super::comparator::{jaro_winkler_at_least, one_digit_apart, one_edit_apart};
 use super::term_frequencies::{TermFrequencies, TermKind};
 use super::{Comparison, ComparisonLevel, ComparisonVector, ComparisonVectorValue};
 use crate::record::normalize::{fold, normalize_name, NameToken, NormalizedName};
@@ -326,7 +326,7 @@ fn token_similarity(a: &NameToken, b: &NameToken) -> f64 {
     } else if a.key == b.key {
         0.97
     } else {
-        let similarity = jaro_winkler(&a.text, &b.text);
+        let similarity = jaro_winkler_at_least(&a.text, &b.text, TOKEN_MATCH);
         if similarity < TOKEN_MATCH && one_typo_apart(&a.text, &b.text) {
             TYPO_SIMILARITY
         } else {
@@ -489,7 +489,7 @@ fn compare_given_name(
         return (G(4), a.frequency(TermKind::GivenName, tf));
     }
     if first_a.key == first_b.key
-        || jaro_winkler(&first_a.text, &first_b.text) >= 0.9
+        || jaro_winkler_at_least(&first_a.text, &first_b.text, 0.9) >= 0.9
         || one_typo_apart(&first_a.text, &first_b.text)
     {
         return (G(3), 0.0);
@@ -813,7 +813,7 @@ mod tests {
                 ComparableRecord::new(&r)
             };
             let (ra, rb) = (make(&a, days_a), make(&b, if same_date { days_a } else { days_b }));
-            let tf = TermFrequencies::count([&ra, &rb]);
+            let tf = TermFrequencies::count(&[&ra, &rb]);
             let (ab, ba) = (compare(&ra, &rb, &tf), compare(&rb, &ra, &tf));
             proptest::prop_assert_eq!(ab.gamma, ba.gamma);
             let model = crate::model::Model::default_for(100_000, 0.1);

@@ -4,6 +4,8 @@
 //! agreeing value is the share of records that carry it. Counted once per scan over all
 //! active records and saved with the scan's results so that `explain` gives the same numbers.
 
+use std::borrow::Borrow;
+
 use crate::hashing::FastHashMap;
 
 use rayon::prelude::*;
@@ -52,6 +54,54 @@ impl TermKind {
     }
 }
 
+/// Counts one record's values of one kind.
+fn count_record(kind: TermKind, record: &ComparableRecord, map: &mut FastHashMap<String, u32>) {
+    let mut add = |term: &str| {
+        // Avoid allocating for terms already counted.
+        if let Some(count) = map.get_mut(term) {
+            *count += 1;
+        } else {
+            map.insert(term.to_string(), 1);
+        }
+    };
+    match kind {
+        TermKind::NameToken => {
+            let mut seen: Vec<&str> = Vec::with_capacity(8);
+            for token in record.name.tokens.iter().filter(|t| !t.initial) {
+                if !seen.contains(&token.key.as_str()) {
+                    seen.push(&token.key);
+                    add(&token.key);
+                }
+            }
+        }
+        TermKind::GivenName => {
+            if let Some(first) = record
+                .name
+                .tokens
+                .first()
+                .filter(|t| !t.initial && !record.name.placeholder)
+            {
+                add(&first.key);
+            }
+        }
+        TermKind::BirthDate => {
+            if record.birth_date.is_some() {
+                add(&record.birth_date_key);
+            }
+        }
+        TermKind::Municipality => {
+            if let Some(municipality) = &record.birth_municipality {
+                add(municipality);
+            }
+        }
+        TermKind::FullName => {
+            if !record.name.placeholder && !record.full_name_key.is_empty() {
+                add(&record.full_name_key);
+            }
+        }
+    }
+}
+
 /// Counts of values over `n_records` records.
 #[derive(Clone, Debug, Default)]
 pub struct TermFrequencies {
@@ -62,34 +112,24 @@ pub struct TermFrequencies {
 
 impl TermFrequencies {
     /// Counts the values of these records.
-    pub fn count<'a>(records: impl IntoIterator<Item = &'a ComparableRecord>) -> TermFrequencies {
-        let mut tf = TermFrequencies::default();
-        for record in records {
-            tf.n_records += 1;
-            let mut seen: Vec<&str> = Vec::with_capacity(8);
-            for token in record.name.tokens.iter().filter(|t| !t.initial) {
-                if !seen.contains(&token.key.as_str()) {
-                    seen.push(&token.key);
-                    tf.add(TermKind::NameToken, &token.key, 1);
+    pub fn count<R: Borrow<ComparableRecord> + Sync>(records: &[R]) -> TermFrequencies {
+        // One map per kind, counted in parallel.
+        let counts: Vec<FastHashMap<String, u32>> = TermKind::ALL
+            .par_iter()
+            .map(|kind| {
+                let mut map = FastHashMap::default();
+                for record in records {
+                    count_record(*kind, record.borrow(), &mut map);
                 }
-            }
-            if let Some(first) = record
-                .name
-                .tokens
-                .first()
-                .filter(|t| !t.initial && !record.name.placeholder)
-            {
-                tf.add(TermKind::GivenName, &first.key, 1);
-            }
-            if let Some(date) = record.birth_date {
-                tf.add(TermKind::BirthDate, &date.compact(), 1);
-            }
-            if let Some(municipality) = &record.birth_municipality {
-                tf.add(TermKind::Municipality, municipality, 1);
-            }
-            if !record.name.placeholder && !record.full_name_key.is_empty() {
-                tf.add(TermKind::FullName, &record.full_name_key, 1);
-            }
+                map
+            })
+            .collect();
+        let mut tf = TermFrequencies {
+            n_records: records.len() as u64,
+            ..TermFrequencies::default()
+        };
+        for (slot, map) in tf.counts.iter_mut().zip(counts) {
+            *slot = map;
         }
         tf
     }
@@ -104,16 +144,6 @@ impl TermFrequencies {
             tf.counts[kind as usize].insert(term, n);
         }
         tf
-    }
-
-    fn add(&mut self, kind: TermKind, term: &str, n: u32) {
-        // Avoid allocating for terms already counted.
-        let map = &mut self.counts[kind as usize];
-        if let Some(count) = map.get_mut(term) {
-            *count += n;
-        } else {
-            map.insert(term.to_string(), n);
-        }
     }
 
     /// Number of records counted.

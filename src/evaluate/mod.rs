@@ -45,6 +45,10 @@ pub struct Evaluation {
     pub n_candidate_pairs: u64,
     /// True pairs each rule finds.
     pub n_true_pairs_by_rule: Vec<(&'static str, u64)>,
+    /// True pairs only this rule finds (what the blocking would lose without it).
+    pub n_true_pairs_only_by_rule: Vec<(&'static str, u64)>,
+    /// Candidate pairs each rule finds (true or not).
+    pub n_pairs_by_rule: Vec<(&'static str, u64)>,
     /// True positives at the threshold.
     pub true_positives: u64,
     /// False positives at the threshold.
@@ -187,9 +191,19 @@ pub fn evaluate(
 
     let candidates = candidate_pairs(data_dir, &records, settings)?;
     let mut by_rule = [0u64; BlockingRule::ALL.len()];
+    let mut only_by_rule = [0u64; BlockingRule::ALL.len()];
+    let mut pairs_by_rule = [0u64; BlockingRule::ALL.len()];
     let mut n_true_in_candidates = 0u64;
     for pair in &candidates.pairs {
+        for (rule, count) in BlockingRule::ALL.iter().zip(pairs_by_rule.iter_mut()) {
+            if pair.rules & rule.bit() != 0 {
+                *count += 1;
+            }
+        }
         if same_person(pair.record_id_l, pair.record_id_r) {
+            if pair.rules.count_ones() == 1 {
+                only_by_rule[pair.rules.trailing_zeros() as usize] += 1;
+            }
             n_true_in_candidates += 1;
             for (rule, count) in BlockingRule::ALL.iter().zip(by_rule.iter_mut()) {
                 if pair.rules & rule.bit() != 0 {
@@ -293,6 +307,14 @@ pub fn evaluate(
         n_true_pairs_by_rule: BlockingRule::ALL
             .iter()
             .map(|r| (r.name(), by_rule[*r as usize]))
+            .collect(),
+        n_true_pairs_only_by_rule: BlockingRule::ALL
+            .iter()
+            .map(|r| (r.name(), only_by_rule[*r as usize]))
+            .collect(),
+        n_pairs_by_rule: BlockingRule::ALL
+            .iter()
+            .map(|r| (r.name(), pairs_by_rule[*r as usize]))
             .collect(),
         true_positives,
         false_positives,

@@ -32,6 +32,7 @@ use rayon::prelude::*;
 pub use columns::Column;
 
 use crate::error::{Error, Result, UserError};
+use crate::hashing::FastHashMap;
 use crate::record::{Country, Date, Nif, Nnu, PatientRecord, RegistrationType, Sex, Value};
 pub use crate::store::records::ImportRow;
 
@@ -140,7 +141,11 @@ impl ParsedFile {
             let fields = self
                 .columns
                 .iter()
-                .map(|column| column.and_then(|c| texts[c as usize].clone()).unwrap_or_default())
+                .map(|column| {
+                    column
+                        .and_then(|c| texts[c as usize].as_deref().map(str::to_string))
+                        .unwrap_or_default()
+                })
                 .collect();
             self.rejected.push(RejectedRow {
                 line: *line,
@@ -160,7 +165,7 @@ impl ParsedFile {
 /// Reads and validates a file.
 pub fn read_file(path: &Path, options: &ImportOptions) -> Result<ParsedFile> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    let (text, encoding) = decode(&bytes, options.encoding).map_err(|reason| bad_file(path, reason))?;
+    let (text, encoding) = decode(bytes, options.encoding).map_err(|reason| bad_file(path, reason))?;
     let format = options.format.unwrap_or_else(|| {
         let extension = path
             .extension()
@@ -173,10 +178,13 @@ pub fn read_file(path: &Path, options: &ImportOptions) -> Result<ParsedFile> {
             Format::Csv
         }
     });
+    let started = std::time::Instant::now();
     let raw = match format {
         Format::Csv => read_csv(path, &text, options.delimiter)?,
         Format::JsonLines => read_json_lines(path, &text)?,
     };
+    drop(text);
+    tracing::debug!(seconds = started.elapsed().as_secs_f64(), "rows split into fields");
     Ok(validate(path, raw, encoding, options.today))
 }
 
@@ -187,10 +195,10 @@ fn bad_file(path: &Path, reason: impl Into<String>) -> Error {
     })
 }
 
-fn decode(bytes: &[u8], encoding: Encoding) -> std::result::Result<(String, &'static str), String> {
+fn decode(bytes: Vec<u8>, encoding: Encoding) -> std::result::Result<(String, &'static str), String> {
     let without_bom = bytes.strip_prefix(b"\xEF\xBB\xBF");
     match encoding {
-        Encoding::Utf8 => String::from_utf8(without_bom.unwrap_or(bytes).to_vec())
+        Encoding::Utf8 => String::from_utf8(without_bom.unwrap_or(&bytes).to_vec())
             .map(|t| (t, "UTF-8"))
             .map_err(|e| {
                 format!(
@@ -198,10 +206,19 @@ fn decode(bytes: &[u8], encoding: Encoding) -> std::result::Result<(String, &'st
                     e.utf8_error().valid_up_to()
                 )
             }),
-        Encoding::Windows1252 => Ok((encoding_rs::WINDOWS_1252.decode(bytes).0.into_owned(), "Windows-1252")),
-        Encoding::Auto => match std::str::from_utf8(without_bom.unwrap_or(bytes)) {
-            Ok(text) => Ok((text.to_string(), "UTF-8")),
-            Err(_) => Ok((encoding_rs::WINDOWS_1252.decode(bytes).0.into_owned(), "Windows-1252")),
+        Encoding::Windows1252 => Ok((encoding_rs::WINDOWS_1252.decode(&bytes).0.into_owned(), "Windows-1252")),
+        Encoding::Auto => match std::str::from_utf8(without_bom.unwrap_or(&bytes)) {
+            Ok(_) => {
+                // Valid UTF-8: take the bytes over instead of copying them.
+                let has_bom = without_bom.is_some();
+                let mut bytes = bytes;
+                if has_bom {
+                    bytes.drain(..3);
+                }
+                // Checked just above, without the BOM.
+                Ok((String::from_utf8(bytes).expect("valid UTF-8"), "UTF-8"))
+            }
+            Err(_) => Ok((encoding_rs::WINDOWS_1252.decode(&bytes).0.into_owned(), "Windows-1252")),
         },
     }
 }
@@ -210,7 +227,8 @@ fn decode(bytes: &[u8], encoding: Encoding) -> std::result::Result<(String, &'st
 struct RawRows {
     header: Vec<String>,
     columns: Vec<Option<Column>>,
-    rows: Vec<(u64, Vec<String>)>,
+    /// One allocation per row (not one per field).
+    rows: Vec<(u64, csv::StringRecord)>,
     /// Rows that could not even be split into fields (bad JSON).
     broken: Vec<(u64, String, String)>,
 }
@@ -295,7 +313,7 @@ fn read_csv(path: &Path, text: &str, delimiter: Option<u8>) -> Result<RawRows> {
                     ));
                     continue;
                 }
-                rows.push((line, record.iter().map(|f| f.to_string()).collect()));
+                rows.push((line, record.clone()));
             }
             Err(e) => {
                 let line = e.position().map_or(0, |p| p.line());
@@ -346,7 +364,7 @@ fn read_json_lines(path: &Path, text: &str) -> Result<RawRows> {
                     Some(serde_json::Value::String(s)) => s.clone(),
                     Some(other) => other.to_string(),
                 })
-                .collect();
+                .collect::<csv::StringRecord>();
             (line, fields)
         })
         .collect();
@@ -357,6 +375,9 @@ fn read_json_lines(path: &Path, text: &str) -> Result<RawRows> {
         broken,
     })
 }
+
+/// Rows converted at a time (in parallel).
+const CONVERT_CHUNK: usize = 65_536;
 
 /// Outcome of one row's conversion.
 // Consumed right after conversion; boxing the common variant would cost an allocation per row.
@@ -381,22 +402,31 @@ fn validate(path: &Path, raw: RawRows, encoding: &'static str, today: Date) -> P
         .collect();
     let position = |column: Column| columns.iter().position(|c| *c == Some(column));
     let positions: Vec<Option<usize>> = Column::ALL.iter().map(|c| position(*c)).collect();
-    let outcomes: Vec<RowOutcome> = rows
-        .par_iter()
-        .map(|(line, fields)| convert_row(*line, fields, &positions, today))
-        .collect();
-
     let n_rows = rows.len() + broken.len();
     let mut issues = Vec::new();
     let mut rejected = Vec::new();
     let mut records: Vec<ImportRow> = Vec::with_capacity(rows.len());
-    let mut first_line_of: std::collections::HashMap<Nnu, u64> = std::collections::HashMap::with_capacity(rows.len());
-    for ((line, fields), outcome) in rows.iter().zip(outcomes) {
+    let mut first_line_of: FastHashMap<Nnu, u64> = FastHashMap::default();
+    first_line_of.reserve(rows.len());
+    // Converted a chunk at a time, so that the converted rows are not held twice.
+    let mut outcomes: Vec<RowOutcome> = Vec::with_capacity(CONVERT_CHUNK);
+    for (line, fields, outcome) in rows.chunks(CONVERT_CHUNK).flat_map(|chunk| {
+        outcomes.clear();
+        chunk
+            .par_iter()
+            .map(|(line, fields)| convert_row(*line, fields, &positions, today))
+            .collect_into_vec(&mut outcomes);
+        chunk
+            .iter()
+            .zip(outcomes.drain(..))
+            .map(|((line, fields), outcome)| (line, fields, outcome))
+            .collect::<Vec<_>>()
+    }) {
         match outcome {
             RowOutcome::Rejected(issue) => {
                 rejected.push(RejectedRow {
                     line: *line,
-                    fields: fields.clone(),
+                    fields: fields.iter().map(str::to_string).collect(),
                     reason: issue.reason.clone(),
                 });
                 issues.push(issue);
@@ -409,7 +439,7 @@ fn validate(path: &Path, raw: RawRows, encoding: &'static str, today: Date) -> P
                     );
                     rejected.push(RejectedRow {
                         line: *line,
-                        fields: fields.clone(),
+                        fields: fields.iter().map(str::to_string).collect(),
                         reason: reason.clone(),
                     });
                     issues.push(ImportIssue {
@@ -456,8 +486,12 @@ fn validate(path: &Path, raw: RawRows, encoding: &'static str, today: Date) -> P
     }
 }
 
-fn convert_row(line: u64, fields: &[String], positions: &[Option<usize>], today: Date) -> RowOutcome {
-    let get = |column: Column| -> &str { positions[column as usize].map_or("", |i| fields[i].trim()) };
+fn convert_row(line: u64, fields: &csv::StringRecord, positions: &[Option<usize>], today: Date) -> RowOutcome {
+    let get = |column: Column| -> &str {
+        positions[column as usize]
+            .and_then(|i| fields.get(i))
+            .map_or("", str::trim)
+    };
     let reject = |field: &'static str, value: &str, reason: &str| {
         RowOutcome::Rejected(ImportIssue {
             line,
@@ -570,6 +604,19 @@ fn parse_value<T>(
 }
 
 fn collapse_spaces(text: &str) -> String {
+    let mut previous_space = true;
+    let clean = text.chars().all(|c| {
+        let ok = if c.is_whitespace() {
+            c == ' ' && !previous_space
+        } else {
+            true
+        };
+        previous_space = c.is_whitespace();
+        ok
+    }) && !previous_space;
+    if clean {
+        return text.to_string();
+    }
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 

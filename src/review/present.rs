@@ -12,7 +12,7 @@ pub fn shown_fields(record: &PatientRecord) -> Vec<String> {
     crate::store::records::field_texts(record)
         .into_iter()
         .zip(crate::record::FIELDS)
-        .map(|(value, field)| match value {
+        .map(|(value, field)| match value.map(|v| v.into_owned()) {
             None => "—".to_string(),
             Some(value) if invalid.contains(&field) => format!("{value} (inválido)"),
             Some(value) if field == "registration_type" => match value.as_str() {

@@ -41,7 +41,10 @@ impl RecordImage {
     /// The image of a stored record.
     pub fn of(stored: &StoredRecord) -> RecordImage {
         RecordImage {
-            fields: field_texts(&stored.record).to_vec(),
+            fields: field_texts(&stored.record)
+                .into_iter()
+                .map(|text| text.map(|t| t.into_owned()))
+                .collect(),
             invalid_fields: stored.record.invalid_fields().iter().map(|f| f.to_string()).collect(),
             status: match stored.status {
                 Status::Active => "active".into(),

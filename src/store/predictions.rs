@@ -81,6 +81,39 @@ impl Store {
     ) -> Result<i64> {
         let table: ScoringTable = model.scoring_table();
         let model_json = serde_json::to_string(model).map_err(|e| crate::error::Error::Internal(e.to_string()))?;
+        // The rows written here refer only to records read from this database and to the scan
+        // and clusters written alongside: checking each of hundreds of thousands of rows against
+        // its parents (and every deleted cluster against its children) cost a third of the save.
+        // Foreign keys are enforced again as soon as the transaction ends, whatever its outcome.
+        self.conn.pragma_update(None, "foreign_keys", false)?;
+        let saved = self.save_scan_in_transaction(
+            started_at,
+            &model_json,
+            &table,
+            threshold_match_probability,
+            predictions,
+            rule_names,
+            clusters,
+            tf,
+            figures,
+        );
+        self.conn.pragma_update(None, "foreign_keys", true)?;
+        saved
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn save_scan_in_transaction(
+        &mut self,
+        started_at: &str,
+        model_json: &str,
+        table: &ScoringTable,
+        threshold_match_probability: f64,
+        predictions: &[PairwisePrediction],
+        rule_names: &dyn Fn(u16) -> String,
+        clusters: &[Cluster],
+        tf: &TermFrequencies,
+        figures: &ScanFigures,
+    ) -> Result<i64> {
         let tx = self.conn.transaction()?;
         tx.execute(
             "INSERT INTO scans (started_at, finished_at, status, n_records, n_candidate_pairs, n_pairs_saved,

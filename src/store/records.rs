@@ -1,5 +1,6 @@
 //! Owner of the `records`, `imports` and `record_changes` tables.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use rusqlite::{params, OptionalExtension, Row};
@@ -14,23 +15,37 @@ pub(crate) const RECORD_COLUMNS: &str = "id, sns_number, full_name, sex, birth_d
 
 pub use crate::record::FIELDS;
 
-/// A record's fields as stored text, in [`FIELDS`] order.
-pub fn field_texts(record: &PatientRecord) -> [Option<String>; 13] {
+/// A record's fields as stored text, in [`FIELDS`] order (borrowed where the record holds the
+/// text: this runs once per imported row).
+pub fn field_texts(record: &PatientRecord) -> [Option<Cow<'_, str>>; 13] {
     [
-        Some(record.sns_number.to_string()),
-        Some(record.full_name.clone()),
-        record.sex.to_text(),
-        record.birth_date.to_text(),
-        record.nationality.to_text(),
-        record.birth_country.to_text(),
-        record.birth_district.clone(),
-        record.birth_municipality.clone(),
-        record.birth_parish.clone(),
-        record.registration_unit.clone(),
-        record.nif.to_text(),
-        record.registration_type.to_text(),
-        record.death_date.to_text(),
+        Some(Cow::Owned(record.sns_number.to_string())),
+        Some(Cow::Borrowed(record.full_name.as_str())),
+        value_text(&record.sex),
+        value_text(&record.birth_date),
+        value_text(&record.nationality),
+        value_text(&record.birth_country),
+        borrowed(&record.birth_district),
+        borrowed(&record.birth_municipality),
+        borrowed(&record.birth_parish),
+        borrowed(&record.registration_unit),
+        value_text(&record.nif),
+        value_text(&record.registration_type),
+        value_text(&record.death_date),
     ]
+}
+
+fn borrowed(text: &Option<String>) -> Option<Cow<'_, str>> {
+    text.as_deref().map(Cow::Borrowed)
+}
+
+/// [`Value::to_text`], borrowing an invalid value's text.
+fn value_text<T: std::fmt::Display>(value: &Value<T>) -> Option<Cow<'_, str>> {
+    match value {
+        Value::Missing => None,
+        Value::Valid(value) => Some(Cow::Owned(value.to_string())),
+        Value::Invalid(text) => Some(Cow::Borrowed(text.as_str())),
+    }
 }
 
 /// A stored record with its status.
@@ -218,11 +233,36 @@ impl Store {
 
     /// Every active record, by id.
     pub fn active_records(&self) -> Result<Vec<PatientRecord>> {
+        let mut records = Vec::new();
+        self.for_each_active_record_chunk(usize::MAX, |chunk| {
+            records.extend(chunk);
+            Ok(())
+        })?;
+        Ok(records)
+    }
+
+    /// Every active record, by id, in chunks of `chunk_len` (so that the caller can work on
+    /// one chunk while the next is read).
+    pub fn for_each_active_record_chunk(
+        &self,
+        chunk_len: usize,
+        mut f: impl FnMut(Vec<PatientRecord>) -> Result<()>,
+    ) -> Result<()> {
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT {RECORD_COLUMNS} FROM records WHERE status = 'active' ORDER BY id"
         ))?;
-        let rows = stmt.query_map([], |row| stored_record_from_row(row).map(|s| s.record))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let mut rows = stmt.query([])?;
+        let mut chunk = Vec::new();
+        while let Some(row) = rows.next()? {
+            chunk.push(stored_record_from_row(row)?.record);
+            if chunk.len() >= chunk_len {
+                f(std::mem::take(&mut chunk))?;
+            }
+        }
+        if !chunk.is_empty() {
+            f(chunk)?;
+        }
+        Ok(())
     }
 
     /// Records by id (any status), in the order asked; unknown ids are left out.
@@ -255,6 +295,23 @@ impl Store {
     /// Records changed after `seq` (inserted, updated, merged): the active ones to (re)index and
     /// the ids of the others to take out of the index. Also returns the highest seq seen.
     pub fn records_changed_since(&self, seq: i64) -> Result<(Vec<PatientRecord>, Vec<RecordId>, i64)> {
+        let (mut active, mut inactive) = (Vec::new(), Vec::new());
+        let max_seq = self.for_each_record_chunk_changed_since(seq, usize::MAX, |chunk, removed| {
+            active.extend(chunk);
+            inactive.extend(removed);
+            Ok(())
+        })?;
+        Ok((active, inactive, max_seq))
+    }
+
+    /// The same, in chunks of at most `chunk_len` active records (with the ids taken out since
+    /// the previous chunk), so that the caller can work on one chunk while the next is read.
+    pub fn for_each_record_chunk_changed_since(
+        &self,
+        seq: i64,
+        chunk_len: usize,
+        mut f: impl FnMut(Vec<PatientRecord>, Vec<RecordId>) -> Result<()>,
+    ) -> Result<i64> {
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT {RECORD_COLUMNS}, change_seq FROM records WHERE change_seq > ?1 ORDER BY id"
         ))?;
@@ -267,8 +324,14 @@ impl Store {
                 Status::Active => active.push(stored.record),
                 Status::Merged => inactive.push(stored.record.id),
             }
+            if active.len() >= chunk_len {
+                f(std::mem::take(&mut active), std::mem::take(&mut inactive))?;
+            }
         }
-        Ok((active, inactive, max_seq))
+        if !active.is_empty() || !inactive.is_empty() {
+            f(active, inactive)?;
+        }
+        Ok(max_seq)
     }
 
     /// The registration unit of every record, by NNU.

@@ -346,7 +346,8 @@ fn differences(a: &PatientRecord, b: &PatientRecord) -> Vec<String> {
         .filter(|(i, _)| texts_a[*i] != texts_b[*i])
         .filter(|(_, field)| **field != "full_name" || name_words(&a.full_name) != name_words(&b.full_name))
         .map(|(i, field)| {
-            let shown = |t: &Option<String>| t.as_deref().map_or("—".to_string(), |t| format!("«{t}»"));
+            let shown =
+                |t: &Option<std::borrow::Cow<str>>| t.as_deref().map_or("—".to_string(), |t| format!("«{t}»"));
             format!(
                 "{}: {} / {}",
                 field_label(field),
