@@ -20,18 +20,25 @@ pub struct MergeArgs {
     /// The duplicates, comma-separated or repeated.
     #[arg(long = "duplicate", value_delimiter = ',', required = true)]
     duplicates: Vec<Nnu>,
-    /// Why.
-    #[arg(long)]
-    reason: Option<String>,
-    /// The service-desk ticket (incident number) this merge answers.
-    #[arg(long)]
-    ticket: Option<String>,
-    /// Merge although the records have two different valid NIFs (needs --reason).
-    #[arg(long)]
-    force: bool,
+    #[command(flatten)]
+    options: MergeOptions,
     /// Show the resulting principal and write nothing.
     #[arg(long)]
     dry_run: bool,
+}
+
+/// Why a merge is made, for which ticket, and whether it is forced: `merge` and `review approve`.
+#[derive(Debug, clap::Args)]
+pub struct MergeOptions {
+    /// Why.
+    #[arg(long)]
+    pub(crate) reason: Option<String>,
+    /// The service-desk ticket (incident number) this merge answers.
+    #[arg(long)]
+    pub(crate) ticket: Option<String>,
+    /// Merge despite different valid NIFs or an earlier rejection (needs --reason).
+    #[arg(long)]
+    pub(crate) force: bool,
 }
 
 /// Undo a merge: both records as they were before, later edits of the principal kept.
@@ -96,9 +103,9 @@ pub(crate) fn merge(context: &Context, args: MergeArgs) -> anyhow::Result<ExitCo
     let request = MergeRequest {
         principal: args.principal,
         duplicates: &args.duplicates,
-        reason: args.reason.as_deref(),
-        ticket: args.ticket.as_deref(),
-        force: args.force,
+        reason: args.options.reason.as_deref(),
+        ticket: args.options.ticket.as_deref(),
+        force: args.options.force,
         dry_run: args.dry_run,
     };
     let outcome = actions::merge(&mut store, &user, &request)?;

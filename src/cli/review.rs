@@ -3,7 +3,7 @@
 
 use std::process::ExitCode;
 
-use super::merge::describe_merge;
+use super::merge::{describe_merge, MergeOptions};
 use super::output::{field_label, shown_fields, truncate};
 use super::parse_date;
 use super::Context;
@@ -73,15 +73,8 @@ pub struct ApproveArgs {
     /// the decision is refused if the cluster holds other records now.
     #[arg(long, value_delimiter = ',')]
     records: Vec<Nnu>,
-    /// Why.
-    #[arg(long)]
-    reason: Option<String>,
-    /// The service-desk ticket this answers.
-    #[arg(long)]
-    ticket: Option<String>,
-    /// Merge although two records have different valid NIFs (needs --reason).
-    #[arg(long)]
-    force: bool,
+    #[command(flatten)]
+    options: MergeOptions,
 }
 
 /// Reject a cluster or a pair.
@@ -142,9 +135,9 @@ pub(crate) fn run(context: &Context, command: Command) -> anyhow::Result<ExitCod
                 expected: args.records,
                 principal: Some(args.principal),
                 exclude: args.exclude,
-                reason: args.reason,
-                ticket: args.ticket,
-                force: args.force,
+                reason: args.options.reason,
+                ticket: args.options.ticket,
+                force: args.options.force,
             };
             let outcome = actions::approve(&mut store, &user, &approval)?;
             if !context.quiet {
@@ -222,13 +215,7 @@ fn list(store: &mut Store, user: &User, args: ListArgs) -> anyhow::Result<ExitCo
     );
     let mut viewed: Vec<&PatientRecord> = Vec::new();
     for cluster in shown {
-        let mut units: Vec<&str> = cluster
-            .records
-            .iter()
-            .filter_map(|r| r.record.registration_unit.as_deref())
-            .collect();
-        units.sort_unstable();
-        units.dedup();
+        let units = cluster.units();
         let first = &cluster.records[0].record;
         println!(
             "{:>7}  {:>4}  {:>6.3}  {:>5}  {:<20} {} {}{}",

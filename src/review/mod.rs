@@ -50,6 +50,18 @@ impl QueueCluster {
         suggested_principal(&records)
     }
 
+    /// The registration units of its records, sorted, each once.
+    pub fn units(&self) -> Vec<&str> {
+        let mut units: Vec<&str> = self
+            .records
+            .iter()
+            .filter_map(|r| r.record.registration_unit.as_deref())
+            .collect();
+        units.sort_unstable();
+        units.dedup();
+        units
+    }
+
     /// Days since the cluster was first proposed.
     pub fn waiting_days(&self, today: Date) -> Option<i32> {
         let first = self.first_seen.as_deref()?.get(..10)?;

@@ -193,13 +193,7 @@ fn queue(context: &mut Context, signed: &Signed, query: &Params) -> Result<Respo
     let mut rows = String::new();
     for cluster in shown {
         let first = &cluster.records[0].record;
-        let mut units: Vec<&str> = cluster
-            .records
-            .iter()
-            .filter_map(|r| r.record.registration_unit.as_deref())
-            .collect();
-        units.sort_unstable();
-        units.dedup();
+        let units = cluster.units();
         rows.push_str(&format!(
             r#"<tr><td><a href="/cluster/{id}">Grupo {id}</a></td><td>{name}{more}</td><td>{n}</td><td>{p}</td><td>{units}</td><td>{days}</td></tr>"#,
             id = cluster.id,
