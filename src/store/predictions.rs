@@ -64,6 +64,59 @@ pub struct ScanInfo {
     pub model: Model,
 }
 
+/// Meta key: the highest cluster id ever given (ids are never given twice).
+const META_CLUSTER_ID_HIGH: &str = "cluster_id_high";
+
+/// The ids of this scan's clusters: a cluster with exactly the members of one of the previous
+/// scan's keeps its id (a supervisor's queue does not reshuffle overnight); any other gets an id
+/// never used before. On a first scan they are 1, 2, … in rank order.
+fn stable_cluster_ids(conn: &rusqlite::Connection, clusters: &[Cluster]) -> rusqlite::Result<Vec<u32>> {
+    let mut previous: std::collections::HashMap<Vec<u32>, u32> = std::collections::HashMap::new();
+    {
+        let mut stmt =
+            conn.prepare("SELECT cluster_id, record_id FROM cluster_members ORDER BY cluster_id, record_id")?;
+        let mut rows = stmt.query([])?;
+        let mut current: Option<(u32, Vec<u32>)> = None;
+        while let Some(row) = rows.next()? {
+            let (cluster, record): (u32, u32) = (row.get(0)?, row.get(1)?);
+            match &mut current {
+                Some((id, members)) if *id == cluster => members.push(record),
+                _ => {
+                    if let Some((id, members)) = current.take() {
+                        previous.insert(members, id);
+                    }
+                    current = Some((cluster, vec![record]));
+                }
+            }
+        }
+        if let Some((id, members)) = current {
+            previous.insert(members, id);
+        }
+    }
+    let high: Option<String> = conn
+        .query_row("SELECT value FROM meta WHERE key = ?1", [META_CLUSTER_ID_HIGH], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    let mut next = high
+        .and_then(|h| h.parse::<u32>().ok())
+        .unwrap_or(0)
+        .max(previous.values().copied().max().unwrap_or(0))
+        + 1;
+    let ids: Vec<u32> = clusters
+        .iter()
+        .map(|cluster| {
+            let members: Vec<u32> = cluster.record_ids.iter().map(|id| id.0).collect();
+            previous.get(&members).copied().unwrap_or_else(|| {
+                next += 1;
+                next - 1
+            })
+        })
+        .collect();
+    crate::store::set_meta_on(conn, META_CLUSTER_ID_HIGH, &(next - 1).to_string())?;
+    Ok(ids)
+}
+
 impl Store {
     /// Replaces the results of the previous scan with these, in one transaction: an interrupted
     /// save leaves the previous results intact.
@@ -132,6 +185,7 @@ impl Store {
         )?;
         let scan_id = tx.last_insert_rowid();
         let started = std::time::Instant::now();
+        let ids = stable_cluster_ids(&tx, clusters)?;
         tx.execute_batch(
             "DELETE FROM pairs; DELETE FROM cluster_members; DELETE FROM clusters; DELETE FROM term_frequencies;",
         )?;
@@ -143,16 +197,16 @@ impl Store {
             )?;
             let mut insert_member =
                 tx.prepare_cached("INSERT INTO cluster_members (cluster_id, record_id) VALUES (?1, ?2)")?;
-            for cluster in clusters {
+            for (cluster, &cluster_id) in clusters.iter().zip(&ids) {
                 insert_cluster.execute(params![
-                    cluster.cluster_id,
+                    cluster_id,
                     scan_id,
                     cluster.record_ids.len(),
                     cluster.max_match_probability
                 ])?;
                 for id in &cluster.record_ids {
-                    insert_member.execute(params![cluster.cluster_id, id.0])?;
-                    cluster_of.insert(*id, cluster.cluster_id);
+                    insert_member.execute(params![cluster_id, id.0])?;
+                    cluster_of.insert(*id, cluster_id);
                 }
             }
             tracing::debug!(seconds = started.elapsed().as_secs_f64(), "clusters saved");
@@ -265,8 +319,11 @@ impl Store {
             "SELECT p.record_id_l, p.record_id_r, l.sns_number, r.sns_number, p.match_weight, p.match_probability,
                     p.gamma, p.partial_weights, p.blocking_rules, p.cluster_id
              FROM pairs p JOIN records l ON l.id = p.record_id_l JOIN records r ON r.id = p.record_id_r
+                  LEFT JOIN clusters c ON c.id = p.cluster_id
              WHERE p.match_probability >= ?1
-             ORDER BY p.cluster_id IS NULL, p.cluster_id, p.match_probability DESC, p.record_id_l, p.record_id_r",
+             ORDER BY p.cluster_id IS NULL, c.max_match_probability DESC,
+                      (SELECT MIN(record_id) FROM cluster_members m WHERE m.cluster_id = p.cluster_id),
+                      p.match_probability DESC, p.record_id_l, p.record_id_r",
         )?;
         let rows = stmt.query_map([min_probability], |row| {
             let parse_nnu = |text: String| {
