@@ -136,8 +136,12 @@ pub fn cluster(store: &Store, id: u32, viewer: &str) -> Result<Option<QueueClust
 
 fn open_clusters(store: &Store, threshold: f64, only: Option<u32>, viewer: &str) -> Result<Vec<QueueCluster>> {
     let mut pairs_by_cluster: HashMap<u32, Vec<SavedPair>> = HashMap::new();
-    for pair in store.saved_pairs(threshold)? {
-        if let Some(id) = pair.cluster_id.filter(|&id| only.is_none_or(|o| o == id)) {
+    let pairs = match only {
+        Some(id) => store.cluster_pairs(id)?,
+        None => store.saved_pairs(threshold)?,
+    };
+    for pair in pairs {
+        if let Some(id) = pair.cluster_id {
             pairs_by_cluster.entry(id).or_default().push(pair);
         }
     }

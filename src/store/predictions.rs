@@ -325,30 +325,22 @@ impl Store {
                       (SELECT MIN(record_id) FROM cluster_members m WHERE m.cluster_id = p.cluster_id),
                       p.match_probability DESC, p.record_id_l, p.record_id_r",
         )?;
-        let rows = stmt.query_map([min_probability], |row| {
-            let parse_nnu = |text: String| {
-                text.parse::<Nnu>()
-                    .unwrap_or(Nnu::from_u32(0).expect("0 is below 10^9"))
-            };
-            let gamma: String = row.get(6)?;
-            let weights: String = row.get(7)?;
-            Ok(SavedPair {
-                record_id_l: RecordId(row.get(0)?),
-                record_id_r: RecordId(row.get(1)?),
-                sns_number_l: parse_nnu(row.get(2)?),
-                sns_number_r: parse_nnu(row.get(3)?),
-                match_weight: row.get(4)?,
-                match_probability: row.get(5)?,
-                gamma: gamma
-                    .split(',')
-                    .filter_map(|g| g.parse().ok())
-                    .map(ComparisonVectorValue)
-                    .collect(),
-                partial_weights: weights.split(',').filter_map(|w| w.parse().ok()).collect(),
-                blocking_rules: row.get(8)?,
-                cluster_id: row.get(9)?,
-            })
-        })?;
+        let rows = stmt.query_map([min_probability], saved_pair_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The pairs of one cluster of the latest scan (read through its members, not the whole
+    /// table: what a cluster page needs).
+    pub fn cluster_pairs(&self, cluster_id: u32) -> Result<Vec<SavedPair>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT p.record_id_l, p.record_id_r, l.sns_number, r.sns_number, p.match_weight, p.match_probability,
+                    p.gamma, p.partial_weights, p.blocking_rules, p.cluster_id
+             FROM cluster_members m JOIN pairs p ON p.record_id_l = m.record_id
+                  JOIN records l ON l.id = p.record_id_l JOIN records r ON r.id = p.record_id_r
+             WHERE m.cluster_id = ?1 AND p.cluster_id = ?1
+             ORDER BY p.match_probability DESC, p.record_id_l, p.record_id_r",
+        )?;
+        let rows = stmt.query_map([cluster_id], saved_pair_from_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
@@ -384,4 +376,30 @@ impl Store {
         }
         Ok(TermFrequencies::from_counts(n_records, counts))
     }
+}
+
+/// A saved pair from a row of the columns `saved_pairs` and `cluster_pairs` select.
+fn saved_pair_from_row(row: &rusqlite::Row) -> rusqlite::Result<SavedPair> {
+    let parse_nnu = |text: String| {
+        text.parse::<Nnu>()
+            .unwrap_or(Nnu::from_u32(0).expect("0 is below 10^9"))
+    };
+    let gamma: String = row.get(6)?;
+    let weights: String = row.get(7)?;
+    Ok(SavedPair {
+        record_id_l: RecordId(row.get(0)?),
+        record_id_r: RecordId(row.get(1)?),
+        sns_number_l: parse_nnu(row.get(2)?),
+        sns_number_r: parse_nnu(row.get(3)?),
+        match_weight: row.get(4)?,
+        match_probability: row.get(5)?,
+        gamma: gamma
+            .split(',')
+            .filter_map(|g| g.parse().ok())
+            .map(ComparisonVectorValue)
+            .collect(),
+        partial_weights: weights.split(',').filter_map(|w| w.parse().ok()).collect(),
+        blocking_rules: row.get(8)?,
+        cluster_id: row.get(9)?,
+    })
 }
