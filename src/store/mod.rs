@@ -11,7 +11,8 @@
 //! - records are never deleted (merges are soft: `status`, `merged_into`);
 //! - `records.change_seq` grows with every insert or update; the candidate index holds every
 //!   change up to the `index_seq` meta value, so `unico index` knows what to add;
-//! - the `pairs` and `clusters` tables hold the latest successful scan only.
+//! - the `pairs` and `clusters` tables hold the latest successful scan only; a cluster with the
+//!   same members as one of the previous scan keeps its id, and an id is never given twice.
 //!
 //! Privacy: the database holds personal data; it lives in the data directory, which is
 //! git-ignored, and nothing here logs names or NNUs above `trace`.
