@@ -42,5 +42,10 @@ pub(crate) fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
         root.display(),
         root.display()
     );
+    println!(
+        "To review it as a supervisor: `unico --data-dir {0} users add ana --name \"Ana\" --profile centro_suporte --password-stdin`, \
+         then `unico --data-dir {0} --user ana review list` or `unico --data-dir {0} serve` (http://127.0.0.1:8080/).",
+        root.display()
+    );
     Ok(ExitCode::SUCCESS)
 }
