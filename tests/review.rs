@@ -912,6 +912,13 @@ fn a_merged_record_does_not_show_a_principal_outside_the_users_units() {
     let shown = dir.unico_ok(&["--user", "ana", "show", "200000001"], 0).stdout;
     assert!(shown.contains("fora das suas instituições"), "{shown}");
     assert!(!shown.contains("U2"), "the principal's data leaked: {shown}");
+    // Reading a record of another institution is refused without saying where it is registered.
+    let elsewhere = dir.unico_ok(&["--user", "ana", "show", "200000002"], 2);
+    assert!(
+        elsewhere.stderr.contains("200000002") && !elsewhere.stderr.contains("U2"),
+        "{}",
+        elsewhere.stderr
+    );
     let full = dir.unico_ok(&["--user", "rui", "show", "200000001"], 0).stdout;
     assert!(full.contains("U2"), "{full}");
 }

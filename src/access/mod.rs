@@ -180,19 +180,28 @@ pub fn check(user: &User, permission: Permission, records: &[&PatientRecord], ti
     check_profile(user, permission, ticket)?;
     for record in records {
         let unit = record.registration_unit.as_deref();
-        if !user.covers(unit) {
+        if user.covers(unit) {
+            continue;
+        }
+        // A decision's refusal names the unit (the supervisor must know whom to ask); a read's
+        // does not, or asking for any NNU would tell where anyone is registered.
+        if permission == Permission::View {
             return Err(refused(format!(
-                "o utente {} está inscrito em {}, fora das instituições de {} ({})",
-                record.sns_number,
-                unit.unwrap_or("(sem local de inscrição)"),
-                user.username,
-                if user.institutions.is_empty() {
-                    "nenhuma".to_string()
-                } else {
-                    user.institutions.join(", ")
-                }
+                "o utente {} não está inscrito nas instituições de {}",
+                record.sns_number, user.username
             )));
         }
+        return Err(refused(format!(
+            "o utente {} está inscrito em {}, fora das instituições de {} ({})",
+            record.sns_number,
+            unit.unwrap_or("(sem local de inscrição)"),
+            user.username,
+            if user.institutions.is_empty() {
+                "nenhuma".to_string()
+            } else {
+                user.institutions.join(", ")
+            }
+        )));
     }
     Ok(())
 }

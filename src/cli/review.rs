@@ -232,7 +232,7 @@ fn list(store: &mut Store, user: &User, args: ListArgs) -> anyhow::Result<ExitCo
                 String::new()
             }
         );
-        viewed.push(first);
+        viewed.extend(cluster.records.iter().map(|r| &r.record));
     }
     // The list shows one name per cluster: that is reading patients' data.
     actions::audit_view(store, user, &viewed, "review list")?;

@@ -162,6 +162,17 @@ pub(crate) fn run(context: &Context, command: Command) -> anyhow::Result<ExitCod
             let mut decision: Decision = serde_json::from_str(&ticket.decision)
                 .map_err(|_| UserError::NotReady(format!("o pedido {incident} ainda não foi decidido")))?;
             decision.state = ticket.state;
+            let named = decision.named_records();
+            store.audit(
+                &crate::access::Actor::Person(user.clone()),
+                crate::store::audit::Action::View,
+                &crate::store::audit::NewEntry {
+                    records: &named,
+                    ticket: Some(&ticket.incident),
+                    details: Some("ticket show".into()),
+                    ..Default::default()
+                },
+            )?;
             print_decision(&decision, format)?;
         }
         Command::CloseStale(args) => {

@@ -321,7 +321,12 @@ pub fn read_record(store: &mut Store, user: &User, nnu: Nnu) -> Result<RecordVie
     let records: Vec<&PatientRecord> = chain.iter().map(|r| &r.record).collect();
     audit_view(store, user, &records, "show")?;
     let last_id = chain.last().expect("the chain holds the record asked for").record.id;
-    let merges = store.merges_of(last_id)?;
+    // A merge into a principal the person may not read would show its data (the fills, the
+    // other duplicates): then no merge is shown.
+    let merges = match principal_elsewhere {
+        Some(_) => Vec::new(),
+        None => store.merges_of(last_id)?,
+    };
     Ok(RecordView {
         chain,
         principal_elsewhere,

@@ -213,6 +213,25 @@ pub struct Decision {
 }
 
 impl Decision {
+    /// Every registered record the decision names (principal, duplicate, candidates, the
+    /// records suggested for a mismatched NNU): what reading it shows, for the audit log.
+    pub fn named_records(&self) -> Vec<crate::record::Nnu> {
+        let mut nnus: Vec<crate::record::Nnu> = [&self.principal, &self.duplicate]
+            .into_iter()
+            .flatten()
+            .chain(self.candidates.iter().map(|c| &c.nnu))
+            .chain(
+                self.mismatches
+                    .iter()
+                    .filter_map(|m| m.matching_record.as_ref().map(|c| &c.nnu)),
+            )
+            .filter_map(|n| n.parse().ok())
+            .collect();
+        nnus.sort_unstable();
+        nnus.dedup();
+        nnus
+    }
+
     fn new(incident: &str, category: Option<Category>, outcome: Outcome) -> Decision {
         Decision {
             incident: incident.to_string(),

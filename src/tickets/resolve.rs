@@ -67,14 +67,23 @@ pub fn resolve(
     access::check_profile(user, Permission::View, None)?;
     let actor = Actor::Person(user.clone());
     if let Some(row) = store.ticket_of_message(bytes)? {
+        // The stored answer names patients: only its resolver and the national profile see it.
+        if !(user.profile.national() || row.resolved_by == user.username) {
+            return Err(access::refused(format!(
+                "esta mensagem já foi tratada no pedido {} por outra pessoa",
+                row.incident
+            )));
+        }
         let mut decision: Decision = serde_json::from_str(&row.decision)
             .map_err(|e| Error::Internal(format!("stored decision of {}: {e}", row.incident)))?;
         decision.repeated_message = true;
         decision.state = row.state;
+        let named = decision.named_records();
         store.audit(
             &actor,
             Action::Ticket,
             &NewEntry {
+                records: &named,
                 ticket: Some(&row.incident),
                 details: Some("the same message again: nothing done".into()),
                 ..NewEntry::default()
@@ -167,7 +176,9 @@ pub fn resolve(
         .iter()
         .filter_map(|r| r.as_ref().map(|r| r.record.sns_number))
         .collect();
-    nnus.extend(decision.candidates.iter().filter_map(|c| c.nnu.parse::<Nnu>().ok()));
+    nnus.extend(decision.named_records());
+    nnus.sort_unstable();
+    nnus.dedup();
     let request_json = serde_json::to_string(&request).map_err(|e| Error::Internal(e.to_string()))?;
     let decision_json = serde_json::to_string(&decision).map_err(|e| Error::Internal(e.to_string()))?;
     context.store.record_ticket(

@@ -108,7 +108,13 @@ impl Server {
                         settings: &settings,
                         matcher: &mut matcher,
                     };
-                    handle(request, &mut context, &registry);
+                    // A bug must cost one request, not the worker.
+                    let handled = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        handle(request, &mut context, &registry)
+                    }));
+                    if handled.is_err() {
+                        tracing::error!("a request panicked; its connection was dropped");
+                    }
                 }
             }));
         }

@@ -209,7 +209,7 @@ fn queue(context: &mut Context, signed: &Signed, query: &Params) -> Result<Respo
             days = cluster.waiting_days(today).map_or("—".into(), |d| d.to_string()),
         ));
     }
-    let viewed: Vec<_> = shown.iter().map(|c| &c.records[0].record).collect();
+    let viewed: Vec<_> = shown.iter().flat_map(|c| c.records.iter().map(|r| &r.record)).collect();
     actions::audit_view(context.store, &signed.user, &viewed, "web queue")?;
     let keep = |name: &str| {
         query
