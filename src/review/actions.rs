@@ -334,6 +334,9 @@ pub fn read_record(store: &mut Store, user: &User, nnu: Nnu) -> Result<RecordVie
     })
 }
 
+/// The longest name a lookup uses (longer input is cut).
+const MAX_NAME_CHARS: usize = 200;
+
 /// What a person describes when looking for a patient (the G-ticket lookup, the check before
 /// registering).
 #[derive(Clone, Debug, Default)]
@@ -354,7 +357,9 @@ impl Description {
     /// The description as a record to compare (NNU 0, never stored).
     pub fn probe(&self) -> PatientRecord {
         use crate::record::Value;
-        let mut probe = PatientRecord::new(Nnu::from_u32(0).expect("0 is below 10⁹"), self.full_name.trim());
+        // No registered name is longer: a megabyte typed into a form must not reach the index.
+        let name: String = self.full_name.trim().chars().take(MAX_NAME_CHARS).collect();
+        let mut probe = PatientRecord::new(Nnu::from_u32(0).expect("0 is below 10⁹"), name);
         probe.birth_date = self.birth_date.map_or(Value::Missing, Value::Valid);
         probe.sex = self.sex.map_or(Value::Missing, Value::Valid);
         probe.birth_municipality = self.birthplace.clone();
