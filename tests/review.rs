@@ -919,6 +919,11 @@ fn a_merged_record_does_not_show_a_principal_outside_the_users_units() {
         "{}",
         elsewhere.stderr
     );
+    let audit = dir.unico_ok(&["audit", "list", "--by", "ana"], 0).stdout;
+    assert!(
+        audit.contains("show: refused") && audit.contains("200000002"),
+        "{audit}"
+    );
     let full = dir.unico_ok(&["--user", "rui", "show", "200000001"], 0).stdout;
     assert!(full.contains("U2"), "{full}");
 }

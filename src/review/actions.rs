@@ -82,6 +82,24 @@ fn person(user: &User) -> Actor {
     Actor::Person(user.clone())
 }
 
+/// Checks that `user` may read `record`; a refused read is written to the audit log too (who
+/// tried to read whom is what an auditor looks for).
+fn check_read(store: &mut Store, user: &User, record: &PatientRecord, what: &str) -> Result<()> {
+    let checked = access::check(user, Permission::View, &[record], None);
+    if checked.is_err() {
+        store.audit(
+            &person(user),
+            Action::View,
+            &NewEntry {
+                records: &[record.sns_number],
+                details: Some(format!("{what}: refused")),
+                ..NewEntry::default()
+            },
+        )?;
+    }
+    checked
+}
+
 /// Writes that `user` read `records`.
 pub fn audit_view(store: &mut Store, user: &User, records: &[&PatientRecord], what: &str) -> Result<()> {
     let nnus: Vec<Nnu> = records.iter().map(|r| r.sns_number).collect();
@@ -309,7 +327,7 @@ pub fn read_record(store: &mut Store, user: &User, nnu: Nnu) -> Result<RecordVie
         }
         chain.push(next);
     }
-    access::check(user, Permission::View, &[&chain[0].record], None)?;
+    check_read(store, user, &chain[0].record, "show")?;
     // The principal is shown only to those who may read it; the others learn its number.
     let mut principal_elsewhere = None;
     if let Some(last) = chain.last().filter(|_| chain.len() > 1) {
@@ -437,7 +455,7 @@ pub fn check_before_registering(
 /// Every decision (merge, unmerge, reject, defer) that touched a record, oldest first.
 pub fn history(store: &mut Store, user: &User, nnu: Nnu) -> Result<Vec<AuditEntry>> {
     let stored = find(store, nnu)?;
-    access::check(user, Permission::View, &[&stored.record], None)?;
+    check_read(store, user, &stored.record, "history")?;
     audit_view(store, user, &[&stored.record], "history")?;
     store.audit_entries(&AuditFilter {
         record: Some(nnu),
