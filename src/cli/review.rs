@@ -334,14 +334,7 @@ fn show(store: &mut Store, user: &User, id: u32) -> anyhow::Result<ExitCode> {
         );
     }
     for (l, r) in &cluster.rejected {
-        let nnu = |id| {
-            cluster
-                .records
-                .iter()
-                .find(|s| s.record.id == id)
-                .map_or("?".into(), |s| s.record.sns_number.to_string())
-        };
-        println!("  {} – {}  rejeitado antes: não é a mesma pessoa", nnu(*l), nnu(*r));
+        println!("  {l} – {r}  rejeitado antes: não é a mesma pessoa");
     }
     for ticket in store.ticket_proposals()? {
         let in_cluster = |nnu: Option<Nnu>| nnu.is_some_and(|n| records.iter().any(|r| r.sns_number == n));

@@ -18,7 +18,8 @@ use std::collections::{HashMap, HashSet};
 
 use crate::error::Result;
 use crate::merge::suggested_principal;
-use crate::record::{Date, PatientRecord, RecordId, Status};
+use crate::record::{Date, Nnu, PatientRecord, RecordId, Status};
+use crate::store::merges::ordered;
 use crate::store::predictions::SavedPair;
 use crate::store::records::StoredRecord;
 use crate::store::{today, Store};
@@ -34,7 +35,7 @@ pub struct QueueCluster {
     pub pairs: Vec<SavedPair>,
     /// Pairs of its records rejected before as not the same person (shown; a merge of both is
     /// refused).
-    pub rejected: Vec<(RecordId, RecordId)>,
+    pub rejected: Vec<(Nnu, Nnu)>,
     /// Best match probability among the open pairs.
     pub max_probability: f64,
     /// When its oldest open pair was first proposed (RFC 3339).
@@ -186,11 +187,12 @@ fn open_clusters(store: &Store, threshold: f64, only: Option<u32>, viewer: &str)
             max_probability: open.iter().map(|p| p.match_probability).fold(0.0, f64::max),
             first_seen: open.iter().filter_map(|p| first_seen.get(&key(p))).min().cloned(),
             deferred: open.iter().all(|p| deferred.contains(&key(p))),
-            rejected: members
+            rejected: cluster_records
                 .iter()
                 .enumerate()
-                .flat_map(|(i, &a)| members[i + 1..].iter().map(move |&b| (a, b)))
-                .filter(|k| rejected.contains(k))
+                .flat_map(|(i, a)| cluster_records[i + 1..].iter().map(move |b| (a, b)))
+                .filter(|(a, b)| rejected.contains(&ordered(a.record.id, b.record.id)))
+                .map(|(a, b)| (a.record.sns_number, b.record.sns_number))
                 .collect(),
             records: cluster_records,
             pairs: open,

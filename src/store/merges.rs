@@ -226,8 +226,8 @@ fn effective_rejections(conn: &Connection) -> rusqlite::Result<HashSet<(RecordId
     Ok(rejected)
 }
 
-/// The ordered pair of two record ids.
-fn ordered(a: RecordId, b: RecordId) -> (RecordId, RecordId) {
+/// The ordered pair of two record ids, as pairs are stored.
+pub(crate) fn ordered(a: RecordId, b: RecordId) -> (RecordId, RecordId) {
     if a < b {
         (a, b)
     } else {

@@ -419,18 +419,7 @@ fn cluster(context: &mut Context, signed: &Signed, id: u32, query: &Params) -> R
         rejected = if cluster.rejected.is_empty() {
             String::new()
         } else {
-            let nnu = |id| {
-                cluster
-                    .records
-                    .iter()
-                    .find(|s| s.record.id == id)
-                    .map_or("?".into(), |s| s.record.sns_number.to_string())
-            };
-            let pairs: Vec<String> = cluster
-                .rejected
-                .iter()
-                .map(|(l, r)| format!("{} e {}", nnu(*l), nnu(*r)))
-                .collect();
+            let pairs: Vec<String> = cluster.rejected.iter().map(|(l, r)| format!("{l} e {r}")).collect();
             notice(
                 "erro",
                 &format!(
