@@ -34,6 +34,14 @@ pub struct LikelyRecord {
     pub waterfall: Waterfall,
 }
 
+impl LikelyRecord {
+    /// The reasons for its score, in Portuguese.
+    pub fn reasons_pt(&self) -> String {
+        let weights: Vec<f64> = self.waterfall.rows[1..].iter().map(|r| r.match_weight).collect();
+        crate::review::present::reasons_pt(&self.vector.gamma, &weights)
+    }
+}
+
 /// FHIR's match grade (extension `match-grade`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum MatchGrade {

@@ -289,9 +289,9 @@ pub struct Candidates {
     /// The pairs, sorted, each once.
     pub pairs: Vec<CandidatePair>,
     /// Blocks expanded per rule.
-    pub n_blocks: [u64; 11],
+    pub n_blocks: [u64; BlockingRule::ALL.len()],
     /// Blocks windowed because too large, per rule.
-    pub n_capped_blocks: [u64; 11],
+    pub n_capped_blocks: [u64; BlockingRule::ALL.len()],
 }
 
 /// A block of the index: its key kind, its key (without the kind) and its record ids.
@@ -457,8 +457,8 @@ fn name_prefix(key: &str) -> u64 {
 #[derive(Default)]
 struct BlockOutput {
     pairs: Vec<(u64, u16)>,
-    n_blocks: [u64; 11],
-    n_capped_blocks: [u64; 11],
+    n_blocks: [u64; BlockingRule::ALL.len()],
+    n_capped_blocks: [u64; BlockingRule::ALL.len()],
 }
 
 impl BlockOutput {

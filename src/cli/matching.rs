@@ -6,7 +6,6 @@ use super::Context;
 use crate::matching::{MatchGrade, Matcher};
 use crate::record::{Date, Nif, Sex};
 use crate::review::actions::{self, Description};
-use crate::review::present::reasons_pt;
 
 /// Find the registered records most likely to be the person described, with probability and
 /// reasons (needs --user). Records of other institutions show only their NNU and score.
@@ -68,7 +67,7 @@ pub(crate) fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
                     "full_name": f.visible.then(|| r.full_name.clone()),
                     "birth_date": if f.visible { r.birth_date.to_text() } else { None },
                     "registration_unit": if f.visible { r.registration_unit.clone() } else { None },
-                    "reasons_pt": f.visible.then(|| reasons_pt(&f.hit.vector.gamma, &weights(&f.hit))),
+                    "reasons_pt": f.visible.then(|| f.hit.reasons_pt()),
                 })
             })
             .collect();
@@ -88,7 +87,7 @@ pub(crate) fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
                     r.full_name,
                     r.birth_date.to_text().unwrap_or_else(|| "—".into()),
                     r.registration_unit.as_deref().unwrap_or("—"),
-                    reasons_pt(&f.hit.vector.gamma, &weights(&f.hit))
+                    f.hit.reasons_pt()
                 );
             } else {
                 println!(
@@ -111,8 +110,4 @@ pub(crate) fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
-}
-
-fn weights(hit: &crate::matching::LikelyRecord) -> Vec<f64> {
-    hit.waterfall.rows[1..].iter().map(|r| r.match_weight).collect()
 }

@@ -795,9 +795,6 @@ fn with_case_of(model: char, c: char) -> char {
     }
 }
 
-/// Words a typo must not produce: a parser would read them as particles.
-const PARTICLES: [&str; 8] = ["da", "de", "do", "das", "dos", "e", "d", "del"];
-
 /// One insert, delete, substitute or transpose in one word of three letters or more (never
 /// turning the word into a particle such as "das").
 pub(crate) fn typo(text: &str, rng: &mut Rng) -> String {
@@ -806,7 +803,7 @@ pub(crate) fn typo(text: &str, rng: &mut Rng) -> String {
         let particle = typed
             .split(' ')
             .zip(text.split(' '))
-            .any(|(new, old)| new != old && PARTICLES.contains(&new.to_lowercase().as_str()));
+            .any(|(new, old)| new != old && crate::record::normalize::PARTICLES.contains(&new.to_lowercase().as_str()));
         if !particle {
             return typed;
         }

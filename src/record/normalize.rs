@@ -56,7 +56,7 @@ pub struct NormalizedName {
     pub placeholder: bool,
 }
 
-const PARTICLES: [&str; 8] = ["da", "de", "do", "das", "dos", "e", "d", "del"];
+pub(crate) const PARTICLES: [&str; 8] = ["da", "de", "do", "das", "dos", "e", "d", "del"];
 
 /// Abbreviations found in administrative data, folded, without their dots.
 const ABBREVIATIONS: [(&str, &str); 14] = [

@@ -402,7 +402,14 @@ pub fn search(
     }
     let scorer = crate::pipeline::Scorer::load(store, data_dir, settings)?;
     let visible = |r: &PatientRecord| user.covers(r.registration_unit.as_deref());
-    let mut found = crate::matching::likely_records(store, data_dir, &scorer, &description.probe(), &visible, 50)?;
+    let mut found = crate::matching::likely_records(
+        store,
+        data_dir,
+        &scorer,
+        &description.probe(),
+        &visible,
+        crate::matching::DEFAULT_CANDIDATES,
+    )?;
     found.truncate(limit);
     let records: Vec<&PatientRecord> = found.iter().map(|f| &f.record).collect();
     audit_view(store, user, &records, "search")?;

@@ -231,16 +231,6 @@ impl Store {
         Ok(stmt.query_row([nnu.to_string()], stored_record_from_row).optional()?)
     }
 
-    /// Every active record, by id.
-    pub fn active_records(&self) -> Result<Vec<PatientRecord>> {
-        let mut records = Vec::new();
-        self.for_each_active_record_chunk(usize::MAX, |chunk| {
-            records.extend(chunk);
-            Ok(())
-        })?;
-        Ok(records)
-    }
-
     /// Every active record, by id, in chunks of `chunk_len` (so that the caller can work on
     /// one chunk while the next is read).
     pub fn for_each_active_record_chunk(
@@ -290,18 +280,6 @@ impl Store {
             }
         }
         Ok(ids.iter().filter_map(|id| found.get(id).cloned()).collect())
-    }
-
-    /// Records changed after `seq` (inserted, updated, merged): the active ones to (re)index and
-    /// the ids of the others to take out of the index. Also returns the highest seq seen.
-    pub fn records_changed_since(&self, seq: i64) -> Result<(Vec<PatientRecord>, Vec<RecordId>, i64)> {
-        let (mut active, mut inactive) = (Vec::new(), Vec::new());
-        let max_seq = self.for_each_record_chunk_changed_since(seq, usize::MAX, |chunk, removed| {
-            active.extend(chunk);
-            inactive.extend(removed);
-            Ok(())
-        })?;
-        Ok((active, inactive, max_seq))
     }
 
     /// The same, in chunks of at most `chunk_len` active records (with the ids taken out since

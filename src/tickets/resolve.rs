@@ -14,7 +14,7 @@ use crate::matching::likely_records;
 use crate::merge;
 use crate::pipeline::{DataDir, Scorer};
 use crate::record::normalize::{fold, normalize_name};
-use crate::record::{field_label, Date, Nnu, PatientRecord, RecordId, Status, Value, FIELDS};
+use crate::record::{field_label, Date, Nnu, PatientRecord, RecordId, Status, FIELDS};
 use crate::settings::Settings;
 use crate::store::audit::{Action, NewEntry};
 use crate::store::merges::MergeRequest;
@@ -300,14 +300,12 @@ fn situation(category: Category) -> String {
 /// The record a ticket describes, to compare with registered ones (an NNU of nine zeros:
 /// comparisons never read it).
 fn described(fields: &PatientFields) -> PatientRecord {
-    let mut record = PatientRecord::new(
-        Nnu::from_u32(0).expect("0 is below 10⁹"),
-        fields.full_name.clone().unwrap_or_default(),
-    );
-    if let Some(Ok(date)) = fields.parsed_birth_date() {
-        record.birth_date = Value::Valid(date);
+    crate::review::actions::Description {
+        full_name: fields.full_name.clone().unwrap_or_default(),
+        birth_date: fields.parsed_birth_date().and_then(Result::ok),
+        ..Default::default()
     }
-    record
+    .probe()
 }
 
 /// Does a record agree with the name and date a ticket gives? (name, date, probability)
@@ -380,7 +378,14 @@ fn search(
     context.scorer()?;
     let scorer = context.scorer.as_ref().expect("loaded just above");
     let visible = |r: &PatientRecord| user.covers(r.registration_unit.as_deref()) && !exclude.contains(&r.id);
-    let found = likely_records(context.store, context.data_dir, scorer, &ticket, &visible, 50)?;
+    let found = likely_records(
+        context.store,
+        context.data_dir,
+        scorer,
+        &ticket,
+        &visible,
+        crate::matching::DEFAULT_CANDIDATES,
+    )?;
     Ok(found
         .into_iter()
         .map(|found| {

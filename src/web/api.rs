@@ -147,10 +147,7 @@ pub(super) fn route(context: &mut Context, request: &Request) -> Response {
                                 "record": record_json(&hit.record),
                                 "match_probability": hit.waterfall.match_probability,
                                 "match_weight": hit.waterfall.match_weight,
-                                "reasons_pt": crate::review::present::reasons_pt(
-                                    &hit.vector.gamma,
-                                    &hit.waterfall.rows[1..].iter().map(|r| r.match_weight).collect::<Vec<_>>()
-                                ),
+                                "reasons_pt": hit.reasons_pt(),
                             }))
                             .collect::<Vec<_>>())
                     })

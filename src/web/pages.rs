@@ -703,10 +703,7 @@ fn search(context: &mut Context, signed: &Signed, query: &Params) -> Result<Resp
                     date = escape(&record.birth_date.to_text().unwrap_or_else(|| "—".into())),
                     unit = escape(record.registration_unit.as_deref().unwrap_or("—")),
                     p = probability(hit.waterfall.match_probability),
-                    why = escape(&crate::review::present::reasons_pt(
-                        &hit.vector.gamma,
-                        &hit.waterfall.rows[1..].iter().map(|r| r.match_weight).collect::<Vec<_>>()
-                    )),
+                    why = escape(&hit.reasons_pt()),
                 ));
             }
             body.push_str("</tbody></table>");
