@@ -862,6 +862,29 @@ fn a_principal_without_nif_cannot_take_one_of_two() {
         "{}",
         refused.stderr
     );
+    dir.unico_ok(
+        &[
+            "--user",
+            "ana",
+            "merge",
+            "--principal",
+            "500000001",
+            "--duplicate",
+            "500000002,500000003",
+            "--force",
+            "--reason",
+            "NIF trocado num dos registos",
+        ],
+        0,
+    );
+    let forced: i64 = dir
+        .database()
+        .query_row("SELECT forced FROM merges", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(
+        forced, 1,
+        "a merge forced over the duplicates' NIFs is recorded as forced"
+    );
 }
 
 #[test]

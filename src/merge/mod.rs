@@ -235,8 +235,9 @@ impl Overrides<'_> {
     }
 }
 
-/// Checks the rules that make a merge impossible; the message names the records.
-pub fn check(principal: &StoredRecord, duplicates: &[StoredRecord], overrides: Overrides) -> Result<()> {
+/// Checks the rules that make a merge impossible; the message names the records. Returns true
+/// when the merge passes only because it was forced (recorded with it).
+pub fn check(principal: &StoredRecord, duplicates: &[StoredRecord], overrides: Overrides) -> Result<bool> {
     if duplicates.is_empty() {
         return Err(refused("indique pelo menos um duplicado (--duplicate NNU)".into()));
     }
@@ -277,6 +278,7 @@ pub fn check(principal: &StoredRecord, duplicates: &[StoredRecord], overrides: O
     // Two different valid NIFs anywhere in the merge, not only against the principal: a
     // principal without NIF would otherwise take one and lose the other.
     let everyone: Vec<&PatientRecord> = std::iter::once(p).chain(duplicates.iter().map(|d| &d.record)).collect();
+    let mut forced = false;
     for (i, a) in everyone.iter().enumerate() {
         for b in &everyone[i + 1..] {
             if let (Some(x), Some(y)) = (a.nif.valid(), b.nif.valid()) {
@@ -285,11 +287,12 @@ pub fn check(principal: &StoredRecord, duplicates: &[StoredRecord], overrides: O
                         "os utentes {} e {} têm NIF válidos diferentes ({x} e {y})",
                         a.sns_number, b.sns_number
                     ))?;
+                    forced = true;
                 }
             }
         }
     }
-    Ok(())
+    Ok(forced)
 }
 
 /// The record to suggest as principal, and why (DESIGN.md §Merge): registo atualizado before em
@@ -452,7 +455,7 @@ mod tests {
             force: true,
             reason: Some("NIF errado no segundo registo, confirmado com o utente"),
         };
-        assert!(check(&stored(&x), &[stored(&y)], forced).is_ok());
+        assert!(check(&stored(&x), &[stored(&y)], forced).unwrap(), "recorded as forced");
     }
 
     #[test]

@@ -307,9 +307,7 @@ fn entry_from_row(row: &Row) -> rusqlite::Result<AuditEntry> {
 impl Store {
     /// Appends one entry in its own transaction (for actions that write nothing else).
     pub fn audit(&mut self, actor: &Actor, action: Action, entry: &NewEntry) -> Result<i64> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let tx = super::immediate(&mut self.conn)?;
         let id = append_on(&tx, actor, action, entry)?;
         tx.commit()?;
         Ok(id)

@@ -12,13 +12,13 @@
 
 use std::collections::{HashMap, HashSet};
 
-use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
+use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use super::audit::{append_on, Action, NewEntry};
 use super::now_timestamp;
 use super::records::{field_texts, stored_record_from_row, StoredRecord, RECORD_COLUMNS};
-use super::Store;
+use super::{immediate, Store};
 use crate::access::{refused, Actor};
 use crate::error::{Error, Result, UserError};
 use crate::merge::{self, Fill, MergePlan, Overrides};
@@ -187,10 +187,6 @@ fn write_image(tx: &Connection, id: RecordId, image: &RecordImage, seq: i64, now
     Ok(())
 }
 
-fn immediate(conn: &mut Connection) -> rusqlite::Result<Transaction<'_>> {
-    conn.transaction_with_behavior(TransactionBehavior::Immediate)
-}
-
 /// The rejected pairs, each side also mapped to the active record it was merged into.
 fn effective_rejections(conn: &Connection) -> rusqlite::Result<HashSet<(RecordId, RecordId)>> {
     let mut principal_of: HashMap<RecordId, RecordId> = HashMap::new();
@@ -254,7 +250,7 @@ impl Store {
             force: request.force,
             reason: request.reason,
         };
-        merge::check(&principal, &duplicates, overrides)?;
+        let mut forced = merge::check(&principal, &duplicates, overrides)?;
         let rejected = effective_rejections(&tx)?;
         for (i, a) in everyone.iter().enumerate() {
             for b in &everyone[i + 1..] {
@@ -263,6 +259,7 @@ impl Store {
                         "os utentes {} e {} foram rejeitados antes como pessoas diferentes",
                         a.sns_number, b.sns_number
                     ))?;
+                    forced = true;
                 }
             }
         }
@@ -285,10 +282,6 @@ impl Store {
             status: Status::Active,
             merged_into: None,
         });
-        let forced = request.force
-            && duplicates
-                .iter()
-                .any(|d| matches!((principal.record.nif.valid(), d.record.nif.valid()), (Some(a), Some(b)) if a != b));
         tx.prepare_cached(
             "INSERT INTO merges (principal_id, merged_at, merged_by, reason, ticket, forced, principal_before,
                                  principal_after)
@@ -351,7 +344,11 @@ impl Store {
                     .collect::<Vec<_>>()
                     .join(", ")
             },
-            if forced { "; forced despite different NIFs" } else { "" }
+            if forced {
+                "; forced (different NIFs or an earlier rejection)"
+            } else {
+                ""
+            }
         );
         if let Some(incident) = request.ticket {
             super::tickets::resolve_on_merge(&tx, incident, merge_id)?;

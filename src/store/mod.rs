@@ -82,6 +82,12 @@ impl Store {
     }
 }
 
+/// A write transaction that takes the write lock at once: a transaction that reads first and
+/// writes later could find another writer in between and fail without waiting.
+pub(crate) fn immediate(conn: &mut Connection) -> rusqlite::Result<rusqlite::Transaction<'_>> {
+    conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+}
+
 /// Sets a meta value on a connection or inside a transaction (which derefs to one).
 pub(crate) fn set_meta_on(conn: &Connection, key: &str, value: &str) -> rusqlite::Result<()> {
     let mut stmt = conn.prepare_cached(

@@ -167,7 +167,7 @@ impl Store {
         tf: &TermFrequencies,
         figures: &ScanFigures,
     ) -> Result<i64> {
-        let tx = self.conn.transaction()?;
+        let tx = super::immediate(&mut self.conn)?;
         tx.execute(
             "INSERT INTO scans (started_at, finished_at, status, n_records, n_candidate_pairs, n_pairs_saved,
                                 n_clusters, threshold_match_probability, model)

@@ -111,7 +111,7 @@ impl Store {
     /// problem (the importer's or a refused row) writes nothing.
     pub fn write_import(&mut self, rows: &[ImportRow], options: &ImportWriteOptions) -> Result<ImportWrite> {
         let started_at = now_timestamp();
-        let tx = self.conn.transaction()?;
+        let tx = super::immediate(&mut self.conn)?;
         let mut write = ImportWrite::default();
         let seq: i64 = tx.query_row("SELECT COALESCE(MAX(change_seq), 0) + 1 FROM records", [], |r| r.get(0))?;
         tx.execute(

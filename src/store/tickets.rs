@@ -171,9 +171,7 @@ impl Store {
         requester: Option<&str>,
         received: Date,
     ) -> Result<TicketRow> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let tx = super::immediate(&mut self.conn)?;
         let incident = match incident {
             Some(incident) => incident.to_string(),
             None => {
@@ -196,9 +194,7 @@ impl Store {
     /// Writes a decision on a ticket, remembers the message and appends the audit entry, in
     /// one transaction.
     pub fn record_ticket(&mut self, actor: &Actor, ticket_id: i64, update: &TicketUpdate) -> Result<()> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let tx = super::immediate(&mut self.conn)?;
         let incident: String = tx.query_row("SELECT incident FROM tickets WHERE id = ?1", [ticket_id], |r| r.get(0))?;
         let received = update.received.to_string();
         tx.prepare_cached(
@@ -274,9 +270,7 @@ impl Store {
     /// incident numbers.
     pub fn close_stale_tickets(&mut self, actor: &Actor, as_of: Date, days: i32) -> Result<Vec<String>> {
         let cutoff = Date::from_days_since_epoch(as_of.days_since_epoch() - days).to_string();
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let tx = super::immediate(&mut self.conn)?;
         let incidents: Vec<String> = {
             let mut stmt = tx.prepare_cached(
                 "SELECT incident FROM tickets WHERE state = 'pending' AND last_message_at < ?1 ORDER BY id",

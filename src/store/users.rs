@@ -10,7 +10,7 @@ use crate::error::{Result, UserError};
 impl Store {
     /// Adds a user (audited as done by `actor`); refuses a username that exists.
     pub fn add_user(&mut self, actor: &Actor, user: &User, password_hash: Option<&str>) -> Result<()> {
-        let tx = self.conn.transaction()?;
+        let tx = super::immediate(&mut self.conn)?;
         let inserted = tx.execute(
             "INSERT INTO users (username, full_name, profile, institutions, password_hash, disabled, created_at)
              VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6) ON CONFLICT (username) DO NOTHING",
@@ -73,7 +73,7 @@ impl Store {
         value: &dyn rusqlite::ToSql,
         what: &str,
     ) -> Result<()> {
-        let tx = self.conn.transaction()?;
+        let tx = super::immediate(&mut self.conn)?;
         let n = tx.execute(
             &format!("UPDATE users SET {column} = ?2 WHERE username = ?1"),
             params![username, value],
