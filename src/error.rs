@@ -20,8 +20,8 @@ pub enum Error {
     /// A bug: an invariant did not hold.
     #[error("internal error: {0}")]
     Internal(String),
-    /// Reading or writing a file failed.
-    #[error("{path}: {source}")]
+    /// Reading or writing a file failed (the cause is the error's source, printed after it).
+    #[error("{}", path.display())]
     Io {
         /// The file.
         path: PathBuf,

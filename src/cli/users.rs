@@ -58,7 +58,7 @@ fn read_password() -> anyhow::Result<String> {
     std::io::stdin().read_to_string(&mut input)?;
     let password = input.lines().next().unwrap_or_default().to_string();
     if password.chars().count() < 8 {
-        return Err(UserError::Settings("the password must have at least 8 characters".into()).into());
+        return Err(UserError::Invalid("the password must have at least 8 characters".into()).into());
     }
     Ok(password)
 }
@@ -70,7 +70,7 @@ pub(crate) fn run(context: &Context, command: Command) -> anyhow::Result<ExitCod
         Command::Add(args) => {
             let profile = Profile::parse(&args.profile).ok_or_else(|| {
                 let known: Vec<&str> = Profile::ALL.iter().map(|p| p.code()).collect();
-                UserError::Settings(format!(
+                UserError::Invalid(format!(
                     "unknown profile {:?}: one of {}",
                     args.profile,
                     known.join(", ")
@@ -83,7 +83,7 @@ pub(crate) fn run(context: &Context, command: Command) -> anyhow::Result<ExitCod
                 .filter(|i| !i.is_empty())
                 .collect();
             if institutions.is_empty() && !profile.national() {
-                return Err(UserError::Settings(format!(
+                return Err(UserError::Invalid(format!(
                     "the profile {profile} works on institutions: give --institution CODE"
                 ))
                 .into());

@@ -66,7 +66,7 @@ pub struct Server {
 pub fn bind(data_dir: DataDir, settings: Settings, options: &ServeOptions) -> Result<Server> {
     data_dir.open_store()?;
     let http = tiny_http::Server::http(&options.address)
-        .map_err(|e| UserError::Settings(format!("cannot listen on {}: {e}", options.address)))?;
+        .map_err(|e| UserError::Invalid(format!("cannot listen on {}: {e}", options.address)))?;
     Ok(Server {
         http: Arc::new(http),
         data_dir,
