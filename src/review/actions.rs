@@ -390,8 +390,7 @@ impl Description {
 /// best first (at most `limit`); the records shown are audited as a view.
 pub fn search(
     store: &mut Store,
-    data_dir: &crate::pipeline::DataDir,
-    settings: &crate::settings::Settings,
+    matcher: &crate::matching::Matcher,
     user: &User,
     description: &Description,
     limit: usize,
@@ -400,12 +399,9 @@ pub fn search(
     if description.full_name.trim().is_empty() {
         return Err(UserError::Invalid("indique pelo menos o nome".into()).into());
     }
-    let scorer = crate::pipeline::Scorer::load(store, data_dir, settings)?;
     let visible = |r: &PatientRecord| user.covers(r.registration_unit.as_deref());
-    let mut found = crate::matching::likely_records(
+    let mut found = matcher.find(
         store,
-        data_dir,
-        &scorer,
         &description.probe(),
         &visible,
         crate::matching::DEFAULT_CANDIDATES,

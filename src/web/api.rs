@@ -132,14 +132,10 @@ pub(super) fn route(context: &mut Context, request: &Request) -> Response {
             ) {
                 Ok(Some(description)) => {
                     let limit = q.get("limit").and_then(|l| l.parse().ok()).unwrap_or(5).min(50);
-                    actions::search(
-                        context.store,
-                        context.data_dir,
-                        context.settings,
-                        &signed.user,
-                        &description,
-                        limit,
-                    )
+                    context
+                        .with_matcher(|store, matcher| {
+                            actions::search(store, matcher, &signed.user, &description, limit)
+                        })
                     .map(|found| {
                         json!(found
                             .iter()

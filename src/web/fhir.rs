@@ -53,16 +53,17 @@ pub(super) fn route(context: &mut Context, request: &Request) -> Response {
         Ok(read) => read,
         Err(message) => return outcome(400, "invalid", &message),
     };
-    let matcher = match context.borrow_matcher() {
-        Ok(matcher) => matcher,
-        Err(e) => return outcome(status_of(&e), "exception", &message_of(&e)),
-    };
-    let found = actions::check_before_registering(context.store, &matcher.1, &signed.user, &description, count);
-    context.return_matcher(matcher);
+    let found = context.with_matcher(|store, matcher| {
+        actions::check_before_registering(store, matcher, &signed.user, &description, count)
+    });
     let found = match found {
         Ok(found) => found,
         Err(e) => {
-            let code = if status_of(&e) == 403 { "forbidden" } else { "invalid" };
+            let code = match status_of(&e) {
+                403 => "forbidden",
+                500 => "exception",
+                _ => "invalid",
+            };
             return outcome(status_of(&e), code, &message_of(&e));
         }
     };

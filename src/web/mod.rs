@@ -291,23 +291,21 @@ pub(crate) struct Context<'a> {
 }
 
 impl Context<'_> {
-    /// Lends the index and model for lookups (give it back with [`Context::return_matcher`]),
-    /// opened again when the registry or its scan changed since.
-    pub(crate) fn borrow_matcher(&mut self) -> Result<((i64, i64), Matcher)> {
+    /// Runs `lookup` with this worker's index and model, opened again when the registry or its
+    /// scan changed since (`Store::freshness`).
+    pub(crate) fn with_matcher<T>(&mut self, lookup: impl FnOnce(&mut Store, &Matcher) -> Result<T>) -> Result<T> {
         let now = self.store.freshness()?;
-        match self.matcher.take() {
-            Some((at, matcher)) if at == now => Ok((at, matcher)),
+        let (at, matcher) = match self.matcher.take() {
+            Some((at, matcher)) if at == now => (at, matcher),
             _ => {
                 let matcher = Matcher::open(self.store, self.data_dir, self.settings)?;
                 // Opening may have brought the index up to date: the state it reflects is now.
-                Ok((self.store.freshness()?, matcher))
+                (self.store.freshness()?, matcher)
             }
-        }
-    }
-
-    /// Keeps the matcher for the next request.
-    pub(crate) fn return_matcher(&mut self, matcher: ((i64, i64), Matcher)) {
-        *self.matcher = Some(matcher);
+        };
+        let result = lookup(self.store, &matcher);
+        *self.matcher = Some((at, matcher));
+        result
     }
 
     /// The signed-in, enabled user of the request, if any.

@@ -677,14 +677,8 @@ fn search(context: &mut Context, signed: &Signed, query: &Params) -> Result<Resp
         query.get("nif"),
     )?;
     if let Some(description) = description {
-        let found = actions::search(
-            context.store,
-            context.data_dir,
-            context.settings,
-            &signed.user,
-            &description,
-            10,
-        )?;
+        let found =
+            context.with_matcher(|store, matcher| actions::search(store, matcher, &signed.user, &description, 10))?;
         if found.is_empty() {
             body.push_str(&notice(
                 "erro",
