@@ -76,13 +76,7 @@ pub(crate) fn history(context: &Context, args: HistoryArgs) -> anyhow::Result<Ex
         println!("Nenhuma decisão sobre o utente {}.", args.nnu);
     }
     for entry in entries {
-        let what = match Action::parse(&entry.action) {
-            Some(Action::Merge) => "fusão",
-            Some(Action::Unmerge) => "fusão desfeita",
-            Some(Action::Reject) => "rejeitado: não é a mesma pessoa",
-            Some(Action::Defer) => "adiado",
-            _ => entry.action.as_str(),
-        };
+        let what = Action::parse(&entry.action).map_or(entry.action.as_str(), |a| a.label_pt());
         println!(
             "{}  {:<32} por {:<12} utentes {}{}",
             entry.at,

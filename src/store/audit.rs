@@ -87,6 +87,25 @@ impl Action {
         }
     }
 
+    /// As people say it.
+    pub fn label_pt(self) -> &'static str {
+        match self {
+            Action::Import => "importação",
+            Action::Index => "índice",
+            Action::Scan => "pesquisa de duplicados",
+            Action::Train => "treino do modelo",
+            Action::Export => "exportação",
+            Action::View => "consulta",
+            Action::Merge => "fusão",
+            Action::Unmerge => "fusão desfeita",
+            Action::Reject => "rejeição: não é a mesma pessoa",
+            Action::Defer => "adiamento",
+            Action::UserAdd => "utilizador criado",
+            Action::UserChange => "utilizador alterado",
+            Action::Ticket => "pedido de suporte",
+        }
+    }
+
     /// Reads the stored form.
     pub fn parse(text: &str) -> Option<Action> {
         Action::ALL.into_iter().find(|a| a.as_str() == text)

@@ -709,25 +709,6 @@ fn search(context: &mut Context, signed: &Signed, query: &Params) -> Result<Resp
     ))
 }
 
-/// An audit action as people say it.
-fn action_label(action: &str) -> &str {
-    match action {
-        "import" => "importação",
-        "index" => "índice",
-        "scan" => "pesquisa de duplicados",
-        "train" => "treino do modelo",
-        "export" => "exportação",
-        "view" => "consulta",
-        "merge" => "fusão",
-        "unmerge" => "fusão desfeita",
-        "reject" => "rejeição",
-        "defer" => "adiamento",
-        "user_add" => "utilizador criado",
-        "user_change" => "utilizador alterado",
-        other => other,
-    }
-}
-
 fn audit(context: &mut Context, signed: &Signed, query: &Params) -> Result<Response, Error> {
     let filter = AuditFilter {
         record: query.get("utente").and_then(|n| n.parse().ok()),
@@ -749,7 +730,7 @@ fn audit(context: &mut Context, signed: &Signed, query: &Params) -> Result<Respo
             entry.id,
             escape(&entry.at.replace('T', " ").replace('Z', " UTC")),
             escape(&entry.actor),
-            escape(action_label(&entry.action)),
+            escape(crate::store::audit::Action::parse(&entry.action).map_or(entry.action.as_str(), |a| a.label_pt())),
             escape(&entry.records.join(", ")),
             escape(
                 &[
