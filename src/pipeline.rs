@@ -475,13 +475,8 @@ pub fn scan(
     report.n_capped_blocks = candidates.n_capped_blocks.iter().sum();
     report.n_pairs_by_rule = BlockingRule::ALL
         .iter()
-        .map(|rule| {
-            let bit = rule.bit();
-            (
-                rule.name(),
-                candidates.pairs.iter().filter(|p| p.rules & bit != 0).count() as u64,
-            )
-        })
+        .map(|rule| rule.name())
+        .zip(candidates.pairs_by_rule())
         .collect();
     Ok(report)
 }

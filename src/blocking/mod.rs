@@ -294,6 +294,28 @@ pub struct Candidates {
     pub n_capped_blocks: [u64; BlockingRule::ALL.len()],
 }
 
+impl Candidates {
+    /// The candidate pairs each rule found, in the order of [`BlockingRule::ALL`] (one pass).
+    pub fn pairs_by_rule(&self) -> [u64; BlockingRule::ALL.len()] {
+        let mut counts = [0u64; BlockingRule::ALL.len()];
+        for pair in &self.pairs {
+            BlockingRule::tally(pair.rules, &mut counts);
+        }
+        counts
+    }
+}
+
+impl BlockingRule {
+    /// Adds one to the count of every rule whose bit is set in `rules`.
+    pub fn tally(rules: u16, counts: &mut [u64; BlockingRule::ALL.len()]) {
+        for (rule, count) in BlockingRule::ALL.iter().zip(counts.iter_mut()) {
+            if rules & rule.bit() != 0 {
+                *count += 1;
+            }
+        }
+    }
+}
+
 /// A block of the index: its key kind, its key (without the kind) and its record ids.
 type CoarseBlock = (KeyKind, Vec<u8>, Vec<u32>);
 

@@ -192,24 +192,15 @@ pub fn evaluate(
     let candidates = candidate_pairs(data_dir, &records, settings)?;
     let mut by_rule = [0u64; BlockingRule::ALL.len()];
     let mut only_by_rule = [0u64; BlockingRule::ALL.len()];
-    let mut pairs_by_rule = [0u64; BlockingRule::ALL.len()];
+    let pairs_by_rule = candidates.pairs_by_rule();
     let mut n_true_in_candidates = 0u64;
     for pair in &candidates.pairs {
-        for (rule, count) in BlockingRule::ALL.iter().zip(pairs_by_rule.iter_mut()) {
-            if pair.rules & rule.bit() != 0 {
-                *count += 1;
-            }
-        }
         if same_person(pair.record_id_l, pair.record_id_r) {
             if pair.rules.count_ones() == 1 {
                 only_by_rule[pair.rules.trailing_zeros() as usize] += 1;
             }
             n_true_in_candidates += 1;
-            for (rule, count) in BlockingRule::ALL.iter().zip(by_rule.iter_mut()) {
-                if pair.rules & rule.bit() != 0 {
-                    *count += 1;
-                }
-            }
+            BlockingRule::tally(pair.rules, &mut by_rule);
         }
     }
 

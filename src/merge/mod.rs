@@ -328,13 +328,7 @@ pub fn suggested_principal(records: &[&PatientRecord]) -> Option<(usize, String)
 }
 
 fn type_label(record: &PatientRecord) -> &'static str {
-    match record.registration_type.valid() {
-        Some(RegistrationType::Atualizado) => "atualizado",
-        Some(RegistrationType::EmCurso) => "em curso",
-        Some(RegistrationType::Incompleto) => "incompleto",
-        Some(RegistrationType::Historico) => "em histórico",
-        None => "sem tipo",
-    }
+    record.registration_type.valid().map_or("sem tipo", |t| t.label())
 }
 
 /// How many fields hold a valid value.

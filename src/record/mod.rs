@@ -150,6 +150,16 @@ impl RegistrationType {
         }
     }
 
+    /// As people say it: `atualizado`, `em curso`, `incompleto`, `em histórico`.
+    pub fn label(self) -> &'static str {
+        match self {
+            RegistrationType::Atualizado => "atualizado",
+            RegistrationType::EmCurso => "em curso",
+            RegistrationType::Incompleto => "incompleto",
+            RegistrationType::Historico => "em histórico",
+        }
+    }
+
     /// Parses the code or its Portuguese wording (`Registo em curso`, `em histórico` …).
     pub fn parse(text: &str) -> Option<RegistrationType> {
         if let Some(kind) = RegistrationType::ALL.into_iter().find(|kind| kind.as_str() == text) {

@@ -15,11 +15,9 @@ pub fn shown_fields(record: &PatientRecord) -> Vec<String> {
         .map(|(value, field)| match value.map(|v| v.into_owned()) {
             None => "—".to_string(),
             Some(value) if invalid.contains(&field) => format!("{value} (inválido)"),
-            Some(value) if field == "registration_type" => match value.as_str() {
-                "em_curso" => "em curso".into(),
-                "historico" => "em histórico".into(),
-                _ => value,
-            },
+            Some(value) if field == "registration_type" => {
+                crate::record::RegistrationType::parse(&value).map_or(value, |t| t.label().to_string())
+            }
             Some(value) => value,
         })
         .collect()
