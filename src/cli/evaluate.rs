@@ -27,6 +27,8 @@ pub struct Args {
 }
 
 pub(crate) fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
+    // The file first: a missing file is the first thing to fix, whatever the registry's state.
+    std::fs::metadata(&args.file).map_err(|e| crate::error::Error::io(&args.file, e))?;
     let mut store = context.data_dir.open_store()?;
     let e = evaluate(
         &store,

@@ -11,9 +11,9 @@ use crate::record::Date;
 /// Write a synthetic registry (CSV with a ground-truth cluster_id column), deterministic per seed.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Number of persons (each gets one record, some get duplicates).
-    #[arg(long)]
-    persons: usize,
+    /// Number of persons (each gets one record, some get duplicates); at least 1.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    persons: u64,
     /// Seed: the same seed gives the same file.
     #[arg(long, default_value_t = 1)]
     seed: u64,
@@ -28,7 +28,7 @@ pub struct Args {
 pub(crate) fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
     let file = std::fs::File::create(&args.out).map_err(|e| crate::error::Error::io(&args.out, e))?;
     let config = GenerateConfig {
-        persons: args.persons,
+        persons: args.persons as usize,
         seed: args.seed,
         reference_date: args.reference_date,
     };

@@ -181,6 +181,12 @@ pub(crate) fn run(context: &Context, command: Command) -> anyhow::Result<ExitCod
 }
 
 fn list(store: &mut Store, user: &User, args: ListArgs) -> anyhow::Result<ExitCode> {
+    if let Some(unit) = args.unit.as_deref().filter(|u| !user.covers(Some(u))) {
+        eprintln!(
+            "aviso: {unit} não é uma instituição de {}: só aparecem grupos com registos também nas suas",
+            user.username
+        );
+    }
     let filter = QueueFilter {
         unit: args.unit,
         min_probability: args.min_probability,
