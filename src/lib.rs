@@ -84,6 +84,7 @@ pub mod predict;
 pub mod progress;
 pub mod record;
 pub mod review;
+pub mod scan_state;
 pub mod settings;
 pub mod store;
 pub mod tickets;

@@ -13,17 +13,18 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
-use crate::blocking::{index_keys, BlockingRule, Candidates, INDEX_KEYS_VERSION};
+use crate::blocking::{index_keys, BlockingRule, CandidatePair, Candidates, RecordKeys, INDEX_KEYS_VERSION};
 use crate::cluster::cluster;
 use crate::comparison::{compare, ComparableRecord, ComparisonVector, TermFrequencies};
 use crate::error::{Error, Result, UserError};
 use crate::model::training::{estimate_prior, train};
 use crate::model::{match_probability, match_weight_of_probability, Model, Waterfall};
-use crate::predict::{comparison_vectors, predict, RecordTable};
+use crate::predict::{comparison_vectors, predict, PairwisePrediction, RecordTable};
 use crate::progress::{Progress, Stage};
 use crate::record::{Nnu, PatientRecord, RecordId};
+use crate::scan_state::{self, ScanState, StateStamp};
 use crate::settings::Settings;
-use crate::store::predictions::ScanFigures;
+use crate::store::predictions::{ClusterChanges, RaisedAgain, ScanFigures, ScanKind, ScanOutcome, ScanRun};
 use crate::store::{now_timestamp, Store, META_INDEX_KEYS_VERSION, META_INDEX_SEQ};
 
 /// The data directory: database, index, model. Git-ignored by default (`./unico-data/`).
@@ -275,20 +276,28 @@ pub fn update_index(store: &Store, data_dir: &DataDir, rebuild: bool, progress: 
     })
 }
 
-/// Generates the candidate pairs of all records through the index.
-pub fn candidate_pairs(data_dir: &DataDir, records: &[ComparableRecord], settings: &Settings) -> Result<Candidates> {
+/// Generates the candidate pairs of the records whose blocking keys are given, through the index.
+pub fn candidate_pairs(data_dir: &DataDir, keys: &[RecordKeys], settings: &Settings) -> Result<Candidates> {
     let index = index::CandidateIndex::open(&data_dir.index_dir())?;
     Ok(crate::blocking::candidate_pairs(
         &index,
-        records,
+        keys,
         settings.blocking_config(),
     )?)
 }
 
+/// The blocking keys of prepared records.
+pub fn blocking_keys(records: &[ComparableRecord]) -> Vec<RecordKeys> {
+    records.par_iter().map(RecordKeys::of).collect()
+}
+
 /// How to scan.
+#[derive(Clone, Copy, Debug, Default)]
 pub struct ScanOptions {
-    /// Train the model on this registry first (and save it).
+    /// Train the model on this registry first (and save it); implies a full scan.
     pub train: bool,
+    /// Compare every record, even when a delta scan is possible.
+    pub full: bool,
 }
 
 /// What a scan did, stage by stage.
@@ -296,6 +305,10 @@ pub struct ScanOptions {
 pub struct ScanReport {
     /// Scan id.
     pub scan_id: i64,
+    /// Full or delta, what it compared.
+    pub run: ScanRun,
+    /// How the clusters changed.
+    pub changes: ClusterChanges,
     /// Figures saved with the scan.
     pub figures: ScanFigures,
     /// Candidate pairs per record.
@@ -344,7 +357,14 @@ pub fn current_model(data_dir: &DataDir, settings: &Settings, n_records: u64) ->
     Ok(model)
 }
 
-/// Full scan: index, candidates, (training), scoring, clustering, saving.
+/// A delta scan falls back to a full one when more than this share of the records changed:
+/// comparing them all is then about as fast, and refreshes the model's prior and frequencies.
+const DELTA_MAX_CHANGED_SHARE: f64 = 0.2;
+
+/// Finds the likely duplicates and saves them for review: a delta scan (the records changed
+/// since the previous scan against all) when the previous scan left its state and nothing that
+/// shapes the candidates changed since, a full scan otherwise. Every run is recorded: a failed
+/// or killed one leaves the previous results as they were.
 pub fn scan(
     store: &mut Store,
     data_dir: &DataDir,
@@ -353,14 +373,191 @@ pub fn scan(
     progress: &dyn Progress,
 ) -> Result<ScanReport> {
     let started_at = now_timestamp();
-    let mut report = ScanReport::default();
+    let scan_id = store.begin_scan(&started_at)?;
+    let result = run_scan(store, data_dir, settings, options, progress, scan_id);
+    if let Err(error) = &result {
+        // Best effort: the error itself is what the caller must see.
+        let _ = store.fail_scan(scan_id, &error.to_string());
+    }
+    result
+}
+
+/// What a delta scan starts from, or why there is none.
+enum Basis {
+    Delta(Box<ScanState>, crate::store::predictions::ScanInfo),
+    Full(String),
+}
+
+/// A fingerprint of what shapes the candidates and their scores: the settings and the saved
+/// model. A delta scan is only made with the same.
+fn fingerprint(data_dir: &DataDir, settings: &Settings) -> u64 {
+    let model = std::fs::read_to_string(data_dir.model_path()).unwrap_or_default();
+    crate::hashing::hash_str(&format!("{settings:?}")) ^ crate::hashing::hash_str(&model).rotate_left(1)
+}
+
+fn delta_basis(store: &Store, data_dir: &DataDir, settings: &Settings, options: &ScanOptions) -> Result<Basis> {
+    let full = |reason: &str| Ok(Basis::Full(reason.to_string()));
+    if options.train {
+        return full("--train");
+    }
+    if options.full {
+        return full("--full");
+    }
+    let Some(previous) = store.latest_scan()? else {
+        return full("first scan");
+    };
+    if previous.records_seq == 0 {
+        return full("the previous scan was made by an earlier version");
+    }
+    let Some(state) = scan_state::load(data_dir.root()) else {
+        return full("the previous scan left no state");
+    };
+    if state.stamp.scan_id != previous.id || state.stamp.records_seq != previous.records_seq {
+        return full("the previous scan's state is not the latest scan's");
+    }
+    if state.stamp.keys_version != INDEX_KEYS_VERSION {
+        return full("the blocking keys changed");
+    }
+    if state.stamp.settings != fingerprint(data_dir, settings) {
+        return full("the settings or the model changed");
+    }
+    Ok(Basis::Delta(Box::new(state), previous))
+}
+
+fn run_scan(
+    store: &mut Store,
+    data_dir: &DataDir,
+    settings: &Settings,
+    options: &ScanOptions,
+    progress: &dyn Progress,
+    scan_id: i64,
+) -> Result<ScanReport> {
+    let mut report = ScanReport {
+        scan_id,
+        ..ScanReport::default()
+    };
     let mut clock = Instant::now();
     let mut lap = |report: &mut ScanReport, stage: &'static str| {
         report.timings.push((stage, clock.elapsed().as_secs_f64()));
         clock = Instant::now();
     };
+    // What this scan covers: changes made while it runs are the next scan's.
+    let records_seq = store.freshness()?.0;
+    let basis = delta_basis(store, data_dir, settings, options)?;
     update_index(store, data_dir, false, progress)?;
     lap(&mut report, "index");
+    let stamp = StateStamp {
+        scan_id,
+        records_seq,
+        keys_version: INDEX_KEYS_VERSION,
+        settings: fingerprint(data_dir, settings),
+    };
+    let basis = match basis {
+        Basis::Delta(state, previous) => {
+            let n_active = store.n_active_records()? as f64;
+            let n_changed = store.n_records_changed_since(previous.records_seq)? as f64;
+            if n_changed > DELTA_MAX_CHANGED_SHARE * n_active {
+                Basis::Full(format!(
+                    "{n_changed} records changed, more than {:.0} % of the registry",
+                    DELTA_MAX_CHANGED_SHARE * 100.0
+                ))
+            } else {
+                Basis::Delta(state, previous)
+            }
+        }
+        full => full,
+    };
+    report.run.records_seq = records_seq;
+    let (keys, candidates) = match basis {
+        Basis::Full(reason) => {
+            report.run.full_reason = reason;
+            full_scan(store, data_dir, settings, options, progress, &mut report, &mut lap)?
+        }
+        Basis::Delta(state, previous) => delta_scan(
+            store,
+            data_dir,
+            settings,
+            *state,
+            &previous,
+            progress,
+            &mut report,
+            &mut lap,
+        )?,
+    };
+    // The state of this scan, for the next one. The scan's results are already committed; a
+    // failure here only makes the next scan a full one.
+    if let Err(error) = scan_state::save(data_dir.root(), stamp, &keys, &candidates.pairs) {
+        tracing::warn!(%error, "the scan state could not be saved: the next scan will be a full one");
+    }
+    lap(&mut report, "state");
+    report.pairs_per_record = candidates.pairs.len() as f64 / keys.len().max(1) as f64;
+    report.n_blocks = candidates.n_blocks.iter().sum();
+    report.n_capped_blocks = candidates.n_capped_blocks.iter().sum();
+    report.n_pairs_by_rule = BlockingRule::ALL
+        .iter()
+        .map(|rule| rule.name())
+        .zip(candidates.pairs_by_rule())
+        .collect();
+    Ok(report)
+}
+
+/// Rejected pairs: those a reviewer rejected are not proposed again unless one of the records
+/// changed since in a compared field (the pair's γ is not what it was when it was rejected).
+struct Rejections {
+    standing: std::collections::HashSet<(RecordId, RecordId)>,
+    with_gamma: std::collections::HashMap<(RecordId, RecordId), (String, String)>,
+}
+
+impl Rejections {
+    fn load(store: &Store) -> Result<Rejections> {
+        Ok(Rejections {
+            standing: store.rejected_pairs()?,
+            with_gamma: store.rejections_with_gamma()?,
+        })
+    }
+
+    /// Pairs never proposed again whatever their score: rejected, and never scored before.
+    fn unscorable(&self, pair: &CandidatePair) -> bool {
+        let key = (pair.record_id_l, pair.record_id_r);
+        self.standing.contains(&key) && !self.with_gamma.contains_key(&key)
+    }
+
+    /// Takes out the rejected pairs whose comparison is the same as when they were rejected;
+    /// returns the others, with when they were rejected.
+    fn raise_again(&self, predictions: &mut Vec<PairwisePrediction>) -> RaisedAgain {
+        let mut raised = RaisedAgain::new();
+        let mut gamma = String::new();
+        predictions.retain(|p| {
+            let key = (p.pair.record_id_l, p.pair.record_id_r);
+            if !self.standing.contains(&key) {
+                return true;
+            }
+            let Some((rejected_at, then)) = self.with_gamma.get(&key) else {
+                return false;
+            };
+            crate::store::predictions::gamma_text(&p.vector, &mut gamma);
+            if gamma == *then {
+                return false;
+            }
+            raised.insert(key, rejected_at.clone());
+            true
+        });
+        raised
+    }
+}
+
+/// Every record against every other: candidates, (training), scoring with λ estimated on this
+/// registry, clustering, saving. Returns the blocking keys and candidates for the scan state.
+fn full_scan(
+    store: &mut Store,
+    data_dir: &DataDir,
+    settings: &Settings,
+    options: &ScanOptions,
+    progress: &dyn Progress,
+    report: &mut ScanReport,
+    lap: &mut impl FnMut(&mut ScanReport, &'static str),
+) -> Result<(Vec<RecordKeys>, Candidates)> {
+    report.run.kind = ScanKind::Full;
     let mut records = prepared_records(store)?;
     if records.is_empty() {
         return Err(
@@ -369,24 +566,27 @@ pub fn scan(
     }
     let tf = TermFrequencies::count(&records);
     tf.annotate(&mut records);
-    lap(&mut report, "load");
+    lap(report, "load");
     progress.start(Stage::Blocking, 0);
-    let mut candidates = candidate_pairs(data_dir, &records, settings)?;
-    // Pairs a reviewer rejected as "not the same person" are never proposed again.
-    let rejected = store.rejected_pairs()?;
-    if !rejected.is_empty() {
-        candidates
-            .pairs
-            .retain(|p| !rejected.contains(&(p.record_id_l, p.record_id_r)));
-    }
+    let keys = blocking_keys(&records);
+    let candidates = candidate_pairs(data_dir, &keys, settings)?;
+    // Pairs a reviewer rejected as "not the same person" are not proposed again (unless a
+    // compared field changed since, see `Rejections`).
+    let rejections = Rejections::load(store)?;
+    let to_score: Vec<CandidatePair> = candidates
+        .pairs
+        .iter()
+        .filter(|p| !rejections.unscorable(p))
+        .copied()
+        .collect();
     progress.finish();
-    lap(&mut report, "blocking");
+    lap(report, "blocking");
     let table = RecordTable::new(&records);
     let mut model = current_model(data_dir, settings, records.len() as u64)?;
     if options.train {
         progress.start(Stage::Training, 0);
-        let step = (candidates.pairs.len() / 2_000_000).max(1);
-        let vectors = comparison_vectors(&table, &candidates.pairs, step, &tf);
+        let step = (to_score.len() / 2_000_000).max(1);
+        let vectors = comparison_vectors(&table, &to_score, step, &tf);
         let untrained = Model::default_for(records.len() as u64, settings.model.expected_duplicates_per_record);
         model = train(
             untrained,
@@ -402,9 +602,9 @@ pub fn scan(
         data_dir.save_model(&model)?;
         report.trained = true;
         progress.finish();
-        lap(&mut report, "training");
+        lap(report, "training");
     }
-    progress.start(Stage::Scoring, candidates.pairs.len() as u64);
+    progress.start(Stage::Scoring, to_score.len() as u64);
     // Unless the settings fix λ, it is estimated from this registry's pairs (EM with m and u
     // fixed). Pairs are kept with room for λ to rise, then re-weighed with the estimate.
     let estimate_lambda = settings.model.probability_two_random_records_match.is_none();
@@ -417,14 +617,7 @@ pub fn scan(
     };
     let keep_min_match_weight = match_weight_of_probability(settings.scan.keep_min_probability) - headroom;
     let scoring = model.scoring_table();
-    let mut predictions = predict(
-        &table,
-        &candidates.pairs,
-        &scoring,
-        &tf,
-        keep_min_match_weight,
-        progress,
-    );
+    let mut predictions = predict(&table, &to_score, &scoring, &tf, keep_min_match_weight, progress);
     if estimate_lambda {
         let partial: Vec<f64> = predictions
             .iter()
@@ -445,40 +638,167 @@ pub fn scan(
         }
         predictions.retain(|p| p.match_probability >= settings.scan.keep_min_probability);
     }
+    let raised_again = rejections.raise_again(&mut predictions);
     progress.finish();
-    lap(&mut report, "scoring");
+    lap(report, "scoring");
     let threshold = settings.scan.threshold_match_probability;
     let clusters = cluster(&predictions, threshold);
-    lap(&mut report, "clustering");
+    lap(report, "clustering");
     report.figures = ScanFigures {
         n_records: records.len() as u64,
         n_candidate_pairs: candidates.pairs.len() as u64,
         n_pairs_saved: predictions.len() as u64,
         n_clusters: clusters.len() as u64,
     };
+    report.run.n_records_compared = records.len() as u64;
+    report.run.n_pairs_scored = to_score.len() as u64;
+    report.run.n_pairs_raised_again = raised_again.len() as u64;
     progress.start(Stage::Saving, 0);
     let rule_names = |rules: u16| BlockingRule::names(rules).join("|");
-    report.scan_id = store.save_scan(
-        &started_at,
-        &model,
-        threshold,
+    drop(table);
+    drop(records);
+    report.changes = store.save_scan(
+        report.scan_id,
+        &ScanOutcome {
+            run: &report.run,
+            model: &model,
+            threshold_match_probability: threshold,
+            rule_names: &rule_names,
+            raised_again: &raised_again,
+            figures: &report.figures,
+        },
         &predictions,
-        &rule_names,
         &clusters,
         &tf,
-        &report.figures,
     )?;
     progress.finish();
-    lap(&mut report, "saving");
-    report.pairs_per_record = candidates.pairs.len() as f64 / records.len() as f64;
-    report.n_blocks = candidates.n_blocks.iter().sum();
-    report.n_capped_blocks = candidates.n_capped_blocks.iter().sum();
-    report.n_pairs_by_rule = BlockingRule::ALL
-        .iter()
-        .map(|rule| rule.name())
-        .zip(candidates.pairs_by_rule())
+    lap(report, "saving");
+    Ok((keys, candidates))
+}
+
+/// The records changed since the previous scan against all: the candidates are generated again
+/// from every record's blocking keys (those kept by the previous scan, and those of the changed
+/// records), so they are the candidates a full scan would generate; a pair is scored when it
+/// involves a changed record or was not a candidate before, and the rest keep their saved
+/// scores. The model (with its prior) and the term frequencies are those of the previous scan.
+#[allow(clippy::too_many_arguments)]
+fn delta_scan(
+    store: &mut Store,
+    data_dir: &DataDir,
+    settings: &Settings,
+    state: ScanState,
+    previous: &crate::store::predictions::ScanInfo,
+    progress: &dyn Progress,
+    report: &mut ScanReport,
+    lap: &mut impl FnMut(&mut ScanReport, &'static str),
+) -> Result<(Vec<RecordKeys>, Candidates)> {
+    report.run.kind = ScanKind::Delta;
+    let mut changed_records: Vec<PatientRecord> = Vec::new();
+    let mut changed: std::collections::HashSet<RecordId> = std::collections::HashSet::new();
+    store.for_each_record_chunk_changed_since(previous.records_seq, LOAD_CHUNK, |chunk, removed| {
+        changed.extend(removed);
+        changed.extend(chunk.iter().map(|r| r.id));
+        changed_records.extend(chunk);
+        Ok(())
+    })?;
+    let mut prepared: Vec<ComparableRecord> = changed_records.par_iter().map(ComparableRecord::new).collect();
+    let mut keys = state.keys;
+    keys.retain(|k| !changed.contains(&k.id));
+    keys.extend(blocking_keys(&prepared));
+    if keys.is_empty() {
+        return Err(
+            UserError::NotReady("the registry is empty: import a file first (`unico import FILE`)".into()).into(),
+        );
+    }
+    lap(report, "changes");
+    progress.start(Stage::Blocking, 0);
+    let candidates = candidate_pairs(data_dir, &keys, settings)?;
+    let rejections = Rejections::load(store)?;
+    let was_candidate = |p: &CandidatePair| {
+        state
+            .pairs
+            .binary_search_by_key(&(p.record_id_l, p.record_id_r), |q| (q.record_id_l, q.record_id_r))
+            .is_ok()
+    };
+    let touches_change = |p: &CandidatePair| changed.contains(&p.record_id_l) || changed.contains(&p.record_id_r);
+    let to_score: Vec<CandidatePair> = candidates
+        .pairs
+        .par_iter()
+        .filter(|p| (touches_change(p) || !was_candidate(p)) && !rejections.unscorable(p))
+        .copied()
         .collect();
-    Ok(report)
+    progress.finish();
+    lap(report, "blocking");
+    // The records of those pairs: the changed ones are prepared already.
+    let mut needed: Vec<RecordId> = to_score
+        .iter()
+        .flat_map(|p| [p.record_id_l, p.record_id_r])
+        .filter(|id| !changed.contains(id))
+        .collect();
+    needed.sort_unstable();
+    needed.dedup();
+    let others = store.records_by_id(&needed)?;
+    prepared.par_extend(others.par_iter().map(ComparableRecord::new));
+    let tf = store.term_frequencies()?;
+    tf.annotate(&mut prepared);
+    lap(report, "load");
+    progress.start(Stage::Scoring, to_score.len() as u64);
+    let model = previous.model.clone();
+    let scoring = model.scoring_table();
+    let table = RecordTable::new(&prepared);
+    let keep_min_match_weight = match_weight_of_probability(settings.scan.keep_min_probability);
+    let mut predictions = predict(&table, &to_score, &scoring, &tf, keep_min_match_weight, progress);
+    let raised_again = rejections.raise_again(&mut predictions);
+    progress.finish();
+    lap(report, "scoring");
+    // Saved pairs to take out: no longer candidates, scored again, or rejected since.
+    let scored: std::collections::HashSet<(RecordId, RecordId)> =
+        to_score.iter().map(|p| (p.record_id_l, p.record_id_r)).collect();
+    let is_candidate = |l: RecordId, r: RecordId| {
+        candidates
+            .pairs
+            .binary_search_by_key(&(l, r), |q| (q.record_id_l, q.record_id_r))
+            .is_ok()
+    };
+    let removed: Vec<(RecordId, RecordId)> = store
+        .saved_pair_keys()?
+        .into_iter()
+        .filter(|&(l, r, raised)| {
+            scored.contains(&(l, r)) || !is_candidate(l, r) || (rejections.standing.contains(&(l, r)) && !raised)
+        })
+        .map(|(l, r, _)| (l, r))
+        .collect();
+    report.run.n_records_compared = changed.len() as u64;
+    report.run.n_pairs_scored = to_score.len() as u64;
+    report.run.n_pairs_raised_again = raised_again.len() as u64;
+    progress.start(Stage::Saving, 0);
+    let threshold = settings.scan.threshold_match_probability;
+    let rule_names = |rules: u16| BlockingRule::names(rules).join("|");
+    report.figures = ScanFigures {
+        n_records: keys.len() as u64,
+        n_candidate_pairs: candidates.pairs.len() as u64,
+        n_pairs_saved: 0,
+        n_clusters: 0,
+    };
+    let (changes, n_pairs_saved, n_clusters) = store.save_delta_scan(
+        report.scan_id,
+        &ScanOutcome {
+            run: &report.run,
+            model: &model,
+            threshold_match_probability: threshold,
+            rule_names: &rule_names,
+            raised_again: &raised_again,
+            figures: &report.figures,
+        },
+        &removed,
+        &predictions,
+    )?;
+    report.changes = changes;
+    report.figures.n_pairs_saved = n_pairs_saved;
+    report.figures.n_clusters = n_clusters;
+    progress.finish();
+    lap(report, "saving");
+    Ok((keys, candidates))
 }
 
 /// The model and term frequencies that score pairs as the latest scan did (or, before any

@@ -24,7 +24,8 @@ fn a_second_scan_is_refused_while_one_runs() {
         .unwrap();
     assert_eq!(scans, 0, "the refused scan wrote nothing");
     drop(lock);
-    dir.unico_ok(&["-q", "scan"], 0);
+    // Exit code 1: done, with new clusters to review.
+    dir.unico_ok(&["-q", "scan"], 1);
 }
 
 #[test]
@@ -32,7 +33,7 @@ fn clusters_keep_their_numbers_across_scans() {
     let dir = Dir::new();
     let sample = concat!(env!("CARGO_MANIFEST_DIR"), "/data-samples/utentes_2k.csv");
     dir.unico_ok(&["-q", "import", sample], 0);
-    dir.unico_ok(&["-q", "scan"], 0);
+    dir.scan(&["-q", "scan"]);
     let clusters = |dir: &Dir| -> std::collections::BTreeMap<u32, Vec<u32>> {
         let db = dir.database();
         let mut stmt = db
@@ -64,7 +65,7 @@ fn clusters_keep_their_numbers_across_scans() {
         ],
         0,
     );
-    dir.unico_ok(&["-q", "scan"], 0);
+    dir.scan(&["-q", "scan"]);
     let after = clusters(&dir);
     assert!(
         !after.contains_key(&broken),
@@ -76,4 +77,256 @@ fn clusters_keep_their_numbers_across_scans() {
         }
     }
     assert_eq!(after.len(), before.len() - 1);
+}
+
+/// The sample registry's header and rows.
+fn sample_rows() -> (String, Vec<String>) {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/data-samples/utentes_2k.csv")).unwrap();
+    let mut lines = text.lines().map(str::to_string);
+    let header = lines.next().unwrap();
+    (header, lines.collect())
+}
+
+/// The pairs saved by the latest scan, as (NNU, NNU).
+fn saved_pairs(dir: &Dir) -> std::collections::BTreeSet<(String, String)> {
+    dir.unico_ok(&["candidates", "--format", "csv", "--min-probability", "0"], 0)
+        .stdout
+        .lines()
+        .skip(1)
+        .map(|line| {
+            let mut fields = line.split(',');
+            (fields.next().unwrap().to_string(), fields.next().unwrap().to_string())
+        })
+        .collect()
+}
+
+fn json_report(run: &crate::util::Run) -> serde_json::Value {
+    serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {}", run.stdout))
+}
+
+#[test]
+fn a_chain_of_delta_scans_finds_the_candidates_of_a_full_scan() {
+    let dir = Dir::new();
+    // Every candidate pair is saved, so that the saved pairs are the candidate set.
+    let settings = dir.write("settings.toml", "[scan]\nkeep_min_probability = 1e-300\n");
+    let settings = settings.to_str().unwrap();
+    let (header, rows) = sample_rows();
+    let file = |name: &str, rows: &[String]| {
+        let path = dir.write(name, format!("{header}\n{}\n", rows.join("\n")));
+        path.to_str().unwrap().to_string()
+    };
+    let base = file("base.csv", &rows[..1800]);
+    let more = file("more.csv", &rows[1800..1950]);
+    let last = file("last.csv", &rows[1950..]);
+    // Damage some registered names and birth dates, as a day's corrections would.
+    let damaged: Vec<String> = rows[..60]
+        .iter()
+        .step_by(3)
+        .enumerate()
+        .map(|(i, row)| {
+            let mut fields: Vec<String> = row.split(',').map(str::to_string).collect();
+            if i % 2 == 0 {
+                fields[1] = fields[1].replacen('a', "", 1);
+            } else {
+                fields[3] = "1950-01-01".into();
+            }
+            fields.join(",")
+        })
+        .collect();
+    let updates = file("updates.csv", &damaged);
+
+    dir.unico_ok(&["-q", "import", &base], 0);
+    let first = json_report(&dir.scan(&["--settings", settings, "scan", "--report", "json"]));
+    assert_eq!(first["kind"], "full");
+    assert_eq!(first["full_reason"], "first scan");
+
+    dir.unico_ok(&["-q", "import", &more], 0);
+    dir.unico_ok(&["-q", "import", "--update", &updates], 0);
+    let delta = json_report(&dir.scan(&["--settings", settings, "scan", "--report", "json"]));
+    assert_eq!(delta["kind"], "delta", "{delta}");
+    let compared = delta["records_compared"].as_u64().unwrap();
+    assert!(
+        (150..=170).contains(&compared),
+        "150 new and up to 20 updated records: {compared}"
+    );
+    assert!(delta["pairs_scored"].as_u64().unwrap() < first["pairs_scored"].as_u64().unwrap());
+
+    // A merge between scans (the best pair): the duplicate's pairs go.
+    let best = dir
+        .unico_ok(&["candidates", "--format", "csv"], 0)
+        .stdout
+        .lines()
+        .nth(1)
+        .unwrap()
+        .to_string();
+    let mut best = best.split(',');
+    let (principal, duplicate) = (best.next().unwrap().to_string(), best.next().unwrap().to_string());
+    dir.unico_ok(
+        &["users", "add", "desk", "--name", "D", "--profile", "centro_suporte"],
+        0,
+    );
+    dir.unico_ok(
+        &[
+            "--user",
+            "desk",
+            "-q",
+            "merge",
+            "--principal",
+            &principal,
+            "--duplicate",
+            &duplicate,
+            "--ticket",
+            "INC7",
+            "--reason",
+            "mesma pessoa",
+            "--force",
+        ],
+        0,
+    );
+
+    dir.unico_ok(&["-q", "import", &last], 0);
+    let second = json_report(&dir.scan(&["--settings", settings, "scan", "--report", "json"]));
+    assert_eq!(second["kind"], "delta", "{second}");
+    let after_deltas = saved_pairs(&dir);
+    assert!(after_deltas.iter().all(|(l, r)| *l != duplicate && *r != duplicate));
+
+    let full = json_report(&dir.scan(&["--settings", settings, "scan", "--full", "--report", "json"]));
+    assert_eq!(full["kind"], "full");
+    assert_eq!(full["full_reason"], "--full");
+    let after_full = saved_pairs(&dir);
+    assert!(after_full.len() > 300, "{}", after_full.len());
+    assert_eq!(after_deltas, after_full);
+    assert_eq!(second["candidate_pairs"], full["candidate_pairs"]);
+
+    // Changed settings make the next scan a full one.
+    let other = dir.write(
+        "other.toml",
+        "[scan]\nkeep_min_probability = 1e-300\n[blocking]\nwindow = 3\n",
+    );
+    let changed = json_report(&dir.scan(&["--settings", other.to_str().unwrap(), "scan", "--report", "json"]));
+    assert_eq!(changed["kind"], "full");
+    assert_eq!(changed["full_reason"], "the settings or the model changed");
+}
+
+#[test]
+fn a_killed_scan_leaves_the_results_and_the_next_scan_picks_up() {
+    let dir = Dir::new();
+    let sample = concat!(env!("CARGO_MANIFEST_DIR"), "/data-samples/utentes_2k.csv");
+    dir.unico_ok(&["-q", "import", sample], 0);
+    dir.unico_ok(&["-q", "scan"], 1);
+    let before = saved_pairs(&dir);
+    // Kill scans at several points of their run.
+    for delay in [5, 40, 120] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_unico"))
+            .args(["-q", "scan", "--full"])
+            .env("UNICO_DATA_DIR", dir.data_dir())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay));
+        let _ = child.kill();
+        let _ = child.wait();
+        assert_eq!(saved_pairs(&dir), before, "killed after {delay} ms");
+    }
+    // A scan that died while running, and a damaged state file.
+    let db = rusqlite::Connection::open(dir.data_dir().join("registry.sqlite")).unwrap();
+    db.execute(
+        "INSERT INTO scans (started_at, status, threshold_match_probability, model) VALUES ('2026-11-22T02:30:00Z', 'running', 0, '')",
+        [],
+    )
+    .unwrap();
+    let state = dir.data_dir().join("scan-state.bin");
+    let bytes = std::fs::read(&state).unwrap();
+    std::fs::write(&state, &bytes[..bytes.len() / 2]).unwrap();
+    let next = json_report(&dir.scan(&["scan", "--report", "json"]));
+    assert_eq!(next["kind"], "full");
+    assert_eq!(next["full_reason"], "the previous scan left no state");
+    assert_eq!(saved_pairs(&dir), before);
+    let interrupted: i64 = db
+        .query_row(
+            "SELECT COUNT(*) FROM scans WHERE status = 'failed' AND error = 'interrupted'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(interrupted >= 1);
+    let running: i64 = db
+        .query_row("SELECT COUNT(*) FROM scans WHERE status = 'running'", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(running, 0);
+    // And the one after is a delta again, with nothing new: exit code 0.
+    let quiet = dir.unico_ok(&["-q", "scan"], 0);
+    assert_eq!(quiet.stdout, "", "a quiet scan with nothing new says nothing");
+}
+
+#[test]
+fn a_rejected_pair_is_raised_again_when_a_compared_field_changes() {
+    let dir = Dir::new();
+    let (header, rows) = sample_rows();
+    let sample = concat!(env!("CARGO_MANIFEST_DIR"), "/data-samples/utentes_2k.csv");
+    dir.unico_ok(&["-q", "import", sample], 0);
+    dir.unico_ok(&["-q", "scan"], 1);
+    dir.unico_ok(
+        &["users", "add", "desk", "--name", "D", "--profile", "centro_suporte"],
+        0,
+    );
+    let row_of = |nnu: &str| rows.iter().find(|r| r.starts_with(&format!("{nnu},"))).unwrap().clone();
+    let birth_date = |nnu: &str| row_of(nnu).split(',').nth(3).unwrap().to_string();
+    // A proposed pair whose birth dates differ.
+    let (l, r) = saved_pairs(&dir)
+        .into_iter()
+        .find(|(l, r)| {
+            let (a, b) = (birth_date(l), birth_date(r));
+            !a.is_empty() && !b.is_empty() && a != b
+        })
+        .unwrap();
+    let pair = format!("{l}:{r}");
+    let reject = || {
+        dir.unico_ok(
+            &[
+                "--user", "desk", "review", "reject", &pair, "--reason", "gémeos", "--ticket", "INC9",
+            ],
+            0,
+        )
+    };
+    reject();
+    dir.scan(&["-q", "scan"]);
+    assert!(
+        !saved_pairs(&dir).contains(&(l.clone(), r.clone())),
+        "a rejected pair is not proposed"
+    );
+    // The same data again: still not proposed.
+    let same = dir.write("same.csv", format!("{header}\n{}\n", row_of(&r)));
+    dir.unico_ok(&["-q", "import", "--update", same.to_str().unwrap()], 0);
+    dir.scan(&["-q", "scan"]);
+    assert!(!saved_pairs(&dir).contains(&(l.clone(), r.clone())));
+    // The birth date corrected to the other record's: the question is asked again.
+    let mut fields: Vec<String> = row_of(&r).split(',').map(str::to_string).collect();
+    fields[3] = birth_date(&l);
+    let corrected = dir.write("corrected.csv", format!("{header}\n{}\n", fields.join(",")));
+    dir.unico_ok(&["-q", "import", "--update", corrected.to_str().unwrap()], 0);
+    let report = json_report(&dir.scan(&["scan", "--report", "json"]));
+    assert_eq!(report["kind"], "delta");
+    assert_eq!(report["rejected_pairs_raised_again"], 1, "{report}");
+    assert!(saved_pairs(&dir).contains(&(l.clone(), r.clone())));
+    let cluster: String = dir
+        .database()
+        .query_row(
+            "SELECT p.cluster_id FROM pairs p JOIN records a ON a.id = p.record_id_l JOIN records b ON b.id = p.record_id_r
+             WHERE a.sns_number = ?1 AND b.sns_number = ?2",
+            [&l, &r],
+            |row| row.get::<_, i64>(0),
+        )
+        .unwrap()
+        .to_string();
+    let shown = dir.unico_ok(&["--user", "desk", "review", "show", &cluster], 0).stdout;
+    assert!(shown.contains("proposto de novo"), "{shown}");
+    // Rejected again: out of the queue at once, and not raised by the next scan.
+    reject();
+    let list = dir.unico_ok(&["--user", "desk", "review", "list"], 0).stdout;
+    assert!(
+        !list.lines().any(|line| line.contains(&l) && line.contains(&r)),
+        "{list}"
+    );
+    dir.scan(&["-q", "scan"]);
+    assert!(!saved_pairs(&dir).contains(&(l, r)));
 }

@@ -37,7 +37,7 @@ fn import_scan_export_and_evaluate_a_generated_registry() {
         "{}",
         run.stdout
     );
-    dir.unico_ok(&["scan", "--train"], 0);
+    dir.scan(&["scan", "--train"]);
 
     let csv = dir
         .unico_ok(&["candidates", "--format", "csv", "--min-probability", "0.001"], 0)
@@ -100,17 +100,17 @@ fn rebuilt_index_gives_the_same_candidates_as_the_incremental_one() {
     let a = dir.write("a.csv", format!("{header}\n{}\n", first.join("\n")));
     let b = dir.write("b.csv", format!("{header}\n{}\n", second.join("\n")));
     dir.unico_ok(&["import", a.to_str().unwrap()], 0);
-    dir.unico_ok(&["scan"], 0);
+    dir.scan(&["scan"]);
     dir.unico_ok(&["import", b.to_str().unwrap()], 0);
     let run = dir.unico_ok(&["index"], 0);
     assert!(run.stdout.contains("index updated"), "{}", run.stdout);
-    dir.unico_ok(&["scan"], 0);
+    dir.scan(&["scan", "--full"]);
     let incremental = dir
         .unico_ok(&["candidates", "--format", "csv", "--min-probability", "0.001"], 0)
         .stdout;
     let run = dir.unico_ok(&["index", "--rebuild"], 0);
     assert!(run.stdout.contains("index rebuilt"), "{}", run.stdout);
-    dir.unico_ok(&["scan"], 0);
+    dir.scan(&["scan", "--full"]);
     let rebuilt = dir
         .unico_ok(&["candidates", "--format", "csv", "--min-probability", "0.001"], 0)
         .stdout;

@@ -519,7 +519,7 @@ impl Sample {
         let dir = Dir::new();
         let sample = concat!(env!("CARGO_MANIFEST_DIR"), "/data-samples/utentes_2k.csv");
         dir.unico_ok(&["-q", "import", sample], 0);
-        dir.unico_ok(&["-q", "scan"], 0);
+        dir.scan(&["-q", "scan"]);
         Sample { dir }
     }
 
@@ -746,7 +746,7 @@ fn supervisors_review_their_institutions_and_rescans_respect_decisions() {
 
     // A rescan proposes neither the merged record nor the rejected pair, and still finds the rest.
     let n_before = sample.candidate_pairs().len();
-    dir.unico_ok(&["-q", "scan"], 0);
+    dir.scan(&["-q", "scan"]);
     let rescanned = sample.candidate_pairs();
     let merged = &approve[1].0;
     assert!(

@@ -19,7 +19,7 @@ fn registry() -> Dir {
     let dir = Dir::new();
     let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("data-samples/utentes_2k.csv");
     dir.unico_ok(&["-q", "import", sample.to_str().unwrap()], 0);
-    dir.unico_ok(&["-q", "scan"], 0);
+    dir.scan(&["-q", "scan"]);
     for (user, profile, institutions) in [
         ("desk", "centro_suporte", ""),
         ("ana", "supervisor", "U060501,U150301"),

@@ -64,6 +64,20 @@ impl Dir {
         run
     }
 
+    /// Runs a scan (`ARGS` include `scan` and its options) and asserts it succeeded: exit code 0
+    /// (nothing new to review) or 1 (new clusters to review).
+    pub fn scan(&self, args: &[&str]) -> Run {
+        let run = self.unico(args);
+        assert!(
+            run.code == 0 || run.code == 1,
+            "unico {args:?} exited with {}\nstdout:\n{}\nstderr:\n{}",
+            run.code,
+            run.stdout,
+            run.stderr
+        );
+        run
+    }
+
     /// The registry database, opened read-only.
     pub fn database(&self) -> rusqlite::Connection {
         rusqlite::Connection::open_with_flags(

@@ -319,15 +319,15 @@ impl BlockingRule {
 /// A block of the index: its key kind, its key (without the kind) and its record ids.
 type CoarseBlock = (KeyKind, Vec<u8>, Vec<u32>);
 
-/// Generates the candidate pairs of `records` through the index.
+/// Generates the candidate pairs of the records whose `keys` are given through the index.
 pub fn candidate_pairs(
     index: &index::CandidateIndex,
-    records: &[ComparableRecord],
+    keys: &[RecordKeys],
     config: BlockingConfig,
 ) -> Result<Candidates, index::IndexError> {
     // The records' attributes (parallel) while the index's postings are read (sequential).
     let (attributes, coarse) = rayon::join(
-        || attributes(records),
+        || attributes(keys),
         || -> Result<Vec<CoarseBlock>, index::IndexError> {
             let mut coarse = Vec::new();
             for kind in KeyKind::ALL {
@@ -381,86 +381,127 @@ pub fn candidate_pairs(
     })
 }
 
-fn attributes(records: &[ComparableRecord]) -> Vec<Attributes> {
-    let max_id = records.iter().map(|r| r.id.0).max().unwrap_or(0) as usize;
+/// What the rules need of one record, computed once from its prepared form. A scan keeps the
+/// keys of every record (see `crate::scan_state`) so that the next scan recomputes only those of
+/// the records that changed; the rest of blocking (rarest tokens, name order) is derived from
+/// all of them by [`candidate_pairs`], the same way for a full scan and a delta scan.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RecordKeys {
+    /// The record.
+    pub id: RecordId,
+    /// Hash of each keyed name token's phonetic key, in name order.
+    pub tokens: Vec<u64>,
+    /// The first token with the last one's initial, and the last with the first's.
+    pub first_and_last: Vec<u64>,
+    /// Hash of the whole name's key.
+    pub full_name: u64,
+    /// The whole name's key, for name order.
+    pub name_key: String,
+    /// Birth date as `yyyymmdd`, for name order and the rules on a missing birth date.
+    pub birth_date: Option<i32>,
+    /// Hash of the concelho of birth.
+    pub municipality: Option<u64>,
+    /// Hash of a foreign country of birth or nationality.
+    pub foreign_country: Option<u64>,
+    /// A newborn's placeholder name.
+    pub placeholder: bool,
+}
+
+impl RecordKeys {
+    /// The keys of one prepared record.
+    pub fn of(record: &ComparableRecord) -> RecordKeys {
+        let keys = key_tokens(record);
+        let tokens: Vec<u64> = keys.iter().map(|t| hash_of(&t.key)).collect();
+        // The first and the last token, each with the other's first letter as written (a
+        // typo can change a phonetic key's first letter: "zheng", "zehng"): a typo in one
+        // token leaves the other and, almost always, its first letter.
+        let mut first_and_last = Vec::with_capacity(2);
+        if let (Some(first), Some(last)) = (keys.first(), keys.last()) {
+            if keys.len() > 1 {
+                let initial = |t: &NameToken| u64::from(t.text.as_bytes().first().copied().unwrap_or(0));
+                first_and_last.push(pair_hash(hash_of(&first.key), initial(last)));
+                first_and_last.push(pair_hash(hash_of(&last.key), initial(first) << 8));
+            }
+        }
+        RecordKeys {
+            id: record.id,
+            tokens,
+            first_and_last,
+            full_name: hash_of(&record.full_name_key),
+            name_key: record.full_name_key.clone(),
+            birth_date: record
+                .birth_date
+                .map(|d| d.year * 10_000 + i32::from(d.month) * 100 + i32::from(d.day)),
+            municipality: record.birth_municipality.as_deref().map(hash_of),
+            foreign_country: [record.birth_country, record.nationality]
+                .into_iter()
+                .flatten()
+                .find(|c| *c != crate::record::Country::PORTUGAL)
+                .map(|c| hash_of(c.alpha2())),
+            placeholder: record.name.placeholder,
+        }
+    }
+}
+
+fn attributes(keys: &[RecordKeys]) -> Vec<Attributes> {
+    let max_id = keys.iter().map(|k| k.id.0).max().unwrap_or(0) as usize;
     // Sorted on the name's first eight bytes first: most comparisons end there, without
     // touching the records.
-    let mut order: Vec<(u64, u32)> = records
+    let mut order: Vec<(u64, u32)> = keys
         .iter()
         .enumerate()
-        .map(|(i, record)| (name_prefix(&record.full_name_key), i as u32))
+        .map(|(i, k)| (name_prefix(&k.name_key), i as u32))
         .collect();
     order.par_sort_unstable_by(|&(prefix_a, a), &(prefix_b, b)| {
         prefix_a.cmp(&prefix_b).then_with(|| {
-            let (ra, rb) = (&records[a as usize], &records[b as usize]);
-            ra.full_name_key
-                .cmp(&rb.full_name_key)
-                .then(ra.birth_date.cmp(&rb.birth_date))
-                .then(ra.id.cmp(&rb.id))
+            let (ka, kb) = (&keys[a as usize], &keys[b as usize]);
+            ka.name_key
+                .cmp(&kb.name_key)
+                .then(ka.birth_date.cmp(&kb.birth_date))
+                .then(ka.id.cmp(&kb.id))
         })
     });
-    let mut rank = vec![0u32; records.len()];
+    let mut rank = vec![0u32; keys.len()];
     for (position, &(_, i)) in order.iter().enumerate() {
         rank[i as usize] = position as u32;
     }
-    let computed: Vec<(usize, Attributes)> = records
-        .par_iter()
-        .enumerate()
-        .map(|(i, record)| {
-            let keys = key_tokens(record);
-            let tokens: Vec<u64> = keys.iter().map(|t| hash_of(&t.key)).collect();
-            // The first and the last token, each with the other's first letter as written (a
-            // typo can change a phonetic key's first letter: "zheng", "zehng"): a typo in one
-            // token leaves the other and, almost always, its first letter.
-            let mut first_and_last = Vec::with_capacity(2);
-            if let (Some(first), Some(last)) = (keys.first(), keys.last()) {
-                if keys.len() > 1 {
-                    let initial = |t: &NameToken| u64::from(t.text.as_bytes().first().copied().unwrap_or(0));
-                    first_and_last.push(pair_hash(hash_of(&first.key), initial(last)));
-                    first_and_last.push(pair_hash(hash_of(&last.key), initial(first) << 8));
-                }
-            }
-            let attributes = Attributes {
-                present: true,
-                full_name: hash_of(&record.full_name_key),
-                municipality: record.birth_municipality.as_deref().map(hash_of),
-                foreign_country: [record.birth_country, record.nationality]
-                    .into_iter()
-                    .flatten()
-                    .find(|c| *c != crate::record::Country::PORTUGAL)
-                    .map(|c| hash_of(c.alpha2())),
-                has_birth_date: record.birth_date.is_some(),
-                placeholder: record.name.placeholder,
-                rank: rank[i],
-                first_and_last,
-                rare_tokens: Vec::new(),
-                tokens,
-            };
-            (record.id.0 as usize, attributes)
-        })
-        .collect();
     // How many records carry each token: the rarest tokens of a name are the ones that tell its
     // bearer apart ("Vasconcelos" rather than "Maria" or "Silva"), and their blocks stay small.
     let mut n_records_with: FastHashMap<u64, u32> = FastHashMap::default();
-    for (_, attributes) in &computed {
-        for token in &attributes.tokens {
+    for k in keys {
+        for token in &k.tokens {
             *n_records_with.entry(*token).or_insert(0) += 1;
         }
     }
-    let mut computed = computed;
-    computed.par_iter_mut().for_each(|(_, attributes)| {
-        let mut by_rarity: Vec<(u32, u64)> = attributes
-            .tokens
-            .iter()
-            .map(|token| (n_records_with.get(token).copied().unwrap_or(0), *token))
-            .collect();
-        by_rarity.sort_unstable();
-        attributes.rare_tokens = by_rarity
-            .into_iter()
-            .take(RARE_TOKENS)
-            .map(|(_, token)| token)
-            .collect();
-    });
+    let computed: Vec<(usize, Attributes)> = keys
+        .par_iter()
+        .enumerate()
+        .map(|(i, k)| {
+            let mut by_rarity: Vec<(u32, u64)> = k
+                .tokens
+                .iter()
+                .map(|token| (n_records_with.get(token).copied().unwrap_or(0), *token))
+                .collect();
+            by_rarity.sort_unstable();
+            let attributes = Attributes {
+                present: true,
+                full_name: k.full_name,
+                municipality: k.municipality,
+                foreign_country: k.foreign_country,
+                has_birth_date: k.birth_date.is_some(),
+                placeholder: k.placeholder,
+                rank: rank[i],
+                first_and_last: k.first_and_last.clone(),
+                rare_tokens: by_rarity
+                    .into_iter()
+                    .take(RARE_TOKENS)
+                    .map(|(_, token)| token)
+                    .collect(),
+                tokens: k.tokens.clone(),
+            };
+            (k.id.0 as usize, attributes)
+        })
+        .collect();
     let mut dense = vec![Attributes::default(); max_id + 1];
     for (id, attributes) in computed {
         dense[id] = attributes;
@@ -781,7 +822,8 @@ mod tests {
                 .unwrap();
         }
         writer.commit().unwrap();
-        candidate_pairs(&index, records, config).unwrap().pairs
+        let keys: Vec<RecordKeys> = records.iter().map(RecordKeys::of).collect();
+        candidate_pairs(&index, &keys, config).unwrap().pairs
     }
 
     #[test]

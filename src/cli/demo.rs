@@ -33,7 +33,14 @@ pub(crate) fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
     println!("\n== index");
     super::index::run(&demo, super::index::Args { rebuild: true })?;
     println!("\n== scan");
-    super::scan::run(&demo, super::scan::Args { train: false })?;
+    super::scan::run(
+        &demo,
+        super::scan::Args {
+            train: false,
+            full: true,
+            report: super::scan::ReportFormat::Text,
+        },
+    )?;
     println!("\n== top candidates");
     super::candidates::run(&demo, super::candidates::Args::table(args.limit))?;
     println!(

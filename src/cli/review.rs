@@ -338,6 +338,9 @@ fn show(store: &mut Store, user: &User, id: u32) -> anyhow::Result<ExitCode> {
             pair.match_weight,
             reasons_pt(&pair.gamma, &pair.partial_weights)
         );
+        if let Some(rejected_at) = &pair.rejected_at {
+            println!("    {}", crate::review::present::raised_again_pt(rejected_at));
+        }
     }
     for (l, r) in &cluster.rejected {
         println!("  {l} – {r}  rejeitado antes: não é a mesma pessoa");

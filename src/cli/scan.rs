@@ -5,17 +5,40 @@ use std::process::ExitCode;
 use super::Context;
 use crate::pipeline::{scan, ScanOptions, ScanReport};
 use crate::store::audit::Action;
+use crate::store::predictions::ScanKind;
 
 /// Find the likely duplicates: candidates, scores, clusters.
 ///
 /// Brings the index up to date, generates candidate pairs (blocking), scores them with the saved
 /// model (or the defaults, or a model trained now with --train), clusters the pairs at the review
-/// threshold and saves the results, replacing the previous scan's.
+/// threshold and saves the results. After a first full scan, a scan is a delta scan: only the
+/// records added or changed since the previous scan are compared (against all), the other pairs
+/// keep their scores and the clusters whose members did not change keep their numbers.
+///
+/// Exit codes: 0 done, nothing new to review; 1 done, new clusters to review; 2 error (the
+/// previous results are left as they were).
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Train the model on this registry first and save it (u from random pairs, m by EM).
+    /// Train the model on this registry first and save it (u from random pairs, m by EM);
+    /// implies --full.
     #[arg(long)]
     pub(crate) train: bool,
+    /// Compare every record, not only those changed since the previous scan (this also
+    /// re-estimates the prior and the term frequencies: run it now and then, e.g. weekly).
+    #[arg(long)]
+    pub(crate) full: bool,
+    /// How to print the report: text for people, json for monitoring.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub(crate) report: ReportFormat,
+}
+
+/// The report's format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    /// A few lines for people.
+    Text,
+    /// One JSON object.
+    Json,
 }
 
 /// Estimate the model on this registry and save it.
@@ -31,21 +54,104 @@ pub(crate) fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
         &mut store,
         &context.data_dir,
         &context.settings,
-        &ScanOptions { train: args.train },
+        &ScanOptions {
+            train: args.train,
+            full: args.full,
+        },
         &context.progress(),
     )?;
     super::audit_batch(
         &mut store,
         if report.trained { Action::Train } else { Action::Scan },
         format!(
-            "scan {}: {} records, {} clusters",
-            report.scan_id, report.figures.n_records, report.figures.n_clusters
+            "{} scan {}: {} records compared, {} clusters ({} new)",
+            report.run.kind.as_str(),
+            report.scan_id,
+            report.run.n_records_compared,
+            report.figures.n_clusters,
+            report.changes.n_new
         ),
     )?;
-    if !context.quiet {
-        print_report(&report, context.settings.scan.threshold_match_probability);
+    let threshold = context.settings.scan.threshold_match_probability;
+    match args.report {
+        ReportFormat::Json => println!("{}", serde_json::to_string_pretty(&json_report(&report, threshold))?),
+        // Quiet (a cron job): a line only when there is something new to review.
+        ReportFormat::Text if context.quiet => {
+            if report.changes.n_new > 0 {
+                println!("{}", summary_line(&report, threshold));
+            }
+        }
+        ReportFormat::Text => print_report(&report, threshold),
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(if report.changes.n_new > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// The report for monitoring.
+fn json_report(report: &ScanReport, threshold: f64) -> serde_json::Value {
+    let figures = &report.figures;
+    serde_json::json!({
+        "scan_id": report.scan_id,
+        "kind": report.run.kind,
+        "full_reason": report.run.full_reason,
+        "records": figures.n_records,
+        "records_compared": report.run.n_records_compared,
+        "candidate_pairs": figures.n_candidate_pairs,
+        "pairs_per_record": report.pairs_per_record,
+        "pairs_scored": report.run.n_pairs_scored,
+        "pairs_saved": figures.n_pairs_saved,
+        "threshold_match_probability": threshold,
+        "clusters": figures.n_clusters,
+        "clusters_new": report.changes.n_new,
+        "clusters_rescored": report.changes.n_rescored,
+        "clusters_unchanged": report.changes.n_unchanged,
+        "clusters_resolved": report.changes.n_resolved,
+        "rejected_pairs_raised_again": report.run.n_pairs_raised_again,
+        "trained": report.trained,
+        "pairs_by_rule": report.n_pairs_by_rule.iter().map(|(rule, n)| (rule.to_string(), serde_json::json!(n))).collect::<serde_json::Map<_, _>>(),
+        "seconds": report.timings.iter().map(|(stage, s)| (stage.to_string(), serde_json::json!(s))).collect::<serde_json::Map<_, _>>(),
+    })
+}
+
+/// One line: what was compared and what changed in the queue.
+fn summary_line(report: &ScanReport, threshold: f64) -> String {
+    let (run, changes, figures) = (&report.run, &report.changes, &report.figures);
+    let compared = match run.kind {
+        ScanKind::Delta => format!(
+            "delta scan {}: {} changed records compared with all {}",
+            report.scan_id, run.n_records_compared, figures.n_records
+        ),
+        ScanKind::Full => format!(
+            "full scan {}{}: {} records",
+            report.scan_id,
+            if run.full_reason.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", run.full_reason)
+            },
+            figures.n_records
+        ),
+    };
+    format!(
+        "{compared}; {} pairs scored; {} clusters at match probability ≥ {threshold}: {} new, {} rescored, {} unchanged; {} resolved{}",
+        run.n_pairs_scored,
+        figures.n_clusters,
+        changes.n_new,
+        changes.n_rescored,
+        changes.n_unchanged,
+        changes.n_resolved,
+        if run.n_pairs_raised_again > 0 {
+            format!(
+                "; {} rejected pair(s) proposed again (a compared field changed)",
+                run.n_pairs_raised_again
+            )
+        } else {
+            String::new()
+        }
+    )
 }
 
 /// An exclusive lock on a file, released when dropped (or when the process dies: the kernel
@@ -95,7 +201,14 @@ impl ScanLock {
 }
 
 pub(crate) fn train(context: &Context, _args: TrainArgs) -> anyhow::Result<ExitCode> {
-    run(context, Args { train: true })?;
+    run(
+        context,
+        Args {
+            train: true,
+            full: true,
+            report: ReportFormat::Text,
+        },
+    )?;
     if !context.quiet {
         println!("model saved to {}", context.data_dir.model_path().display());
     }
@@ -104,15 +217,17 @@ pub(crate) fn train(context: &Context, _args: TrainArgs) -> anyhow::Result<ExitC
 
 pub(crate) fn print_report(report: &ScanReport, threshold: f64) {
     let figures = &report.figures;
+    println!("{}", summary_line(report, threshold));
     println!(
-        "scan {}: {} records, {} candidate pairs ({:.1} per record), {} pairs saved, {} clusters at match probability ≥ {threshold}{}",
-        report.scan_id,
-        figures.n_records,
+        "{} candidate pairs ({:.1} per record), {} pairs saved{}",
         figures.n_candidate_pairs,
         report.pairs_per_record,
         figures.n_pairs_saved,
-        figures.n_clusters,
-        if report.trained { " (model trained on this registry)" } else { "" }
+        if report.trained {
+            " (model trained on this registry)"
+        } else {
+            ""
+        }
     );
     let rules: Vec<String> = report
         .n_pairs_by_rule

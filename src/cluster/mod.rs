@@ -49,14 +49,24 @@ impl UnionFind {
 
 /// Connected components of the pairs at or above `threshold`.
 pub fn cluster(predictions: &[PairwisePrediction], threshold: f64) -> Vec<Cluster> {
-    let edges: Vec<&PairwisePrediction> = predictions
+    let edges: Vec<Edge> = predictions
         .iter()
-        .filter(|p| p.match_probability >= threshold)
+        .map(|p| (p.pair.record_id_l, p.pair.record_id_r, p.match_probability))
         .collect();
+    cluster_edges(&edges, threshold)
+}
+
+/// Two records and their match probability.
+pub type Edge = (RecordId, RecordId, f64);
+
+/// Connected components of the edges at or above `threshold` (what [`cluster`] does, for
+/// pairs read back from the database).
+pub fn cluster_edges(edges: &[Edge], threshold: f64) -> Vec<Cluster> {
+    let edges: Vec<&Edge> = edges.iter().filter(|e| e.2 >= threshold).collect();
     let mut dense: HashMap<RecordId, u32> = HashMap::new();
     let mut ids: Vec<RecordId> = Vec::new();
     for edge in &edges {
-        for id in [edge.pair.record_id_l, edge.pair.record_id_r] {
+        for id in [edge.0, edge.1] {
             dense.entry(id).or_insert_with(|| {
                 ids.push(id);
                 (ids.len() - 1) as u32
@@ -67,7 +77,7 @@ pub fn cluster(predictions: &[PairwisePrediction], threshold: f64) -> Vec<Cluste
         parent: (0..ids.len() as u32).collect(),
     };
     for edge in &edges {
-        union_find.union(dense[&edge.pair.record_id_l], dense[&edge.pair.record_id_r]);
+        union_find.union(dense[&edge.0], dense[&edge.1]);
     }
     let mut components: HashMap<u32, Cluster> = HashMap::new();
     for (i, id) in ids.iter().enumerate() {
@@ -83,11 +93,11 @@ pub fn cluster(predictions: &[PairwisePrediction], threshold: f64) -> Vec<Cluste
             .push(*id);
     }
     for edge in &edges {
-        let root = union_find.find(dense[&edge.pair.record_id_l]);
+        let root = union_find.find(dense[&edge.0]);
         let cluster = components
             .get_mut(&root)
             .expect("every edge's records are in a component");
-        cluster.max_match_probability = cluster.max_match_probability.max(edge.match_probability);
+        cluster.max_match_probability = cluster.max_match_probability.max(edge.2);
     }
     let mut clusters: Vec<Cluster> = components.into_values().collect();
     for cluster in &mut clusters {

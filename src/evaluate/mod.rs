@@ -189,7 +189,7 @@ pub fn evaluate(
     let same_person =
         |l: RecordId, r: RecordId| matches!((cluster_of.get(&l), cluster_of.get(&r)), (Some(a), Some(b)) if a == b);
 
-    let candidates = candidate_pairs(data_dir, &records, settings)?;
+    let candidates = candidate_pairs(data_dir, &crate::pipeline::blocking_keys(&records), settings)?;
     let mut by_rule = [0u64; BlockingRule::ALL.len()];
     let mut only_by_rule = [0u64; BlockingRule::ALL.len()];
     let pairs_by_rule = candidates.pairs_by_rule();

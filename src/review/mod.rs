@@ -146,7 +146,7 @@ fn open_clusters(store: &Store, threshold: f64, only: Option<u32>, viewer: &str)
             pairs_by_cluster.entry(id).or_default().push(pair);
         }
     }
-    let rejected: HashSet<(RecordId, RecordId)> = store.rejected_pairs()?;
+    let rejected: HashSet<(RecordId, RecordId)> = store.standing_rejected_pairs()?;
     let deferred: HashSet<(RecordId, RecordId)> = store
         .deferred_pairs(viewer, &today().to_string())?
         .into_iter()

@@ -112,6 +112,14 @@ pub fn labelled_weights(gamma: &[ComparisonVectorValue], partial_weights: &[f64]
         .collect()
 }
 
+/// What a reviewer reads about a pair rejected earlier that a scan proposes again.
+pub fn raised_again_pt(rejected_at: &str) -> String {
+    format!(
+        "rejeitado antes, em {}, como pessoas diferentes; proposto de novo porque um campo comparado mudou desde então",
+        &rejected_at[..10.min(rejected_at.len())]
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -187,6 +187,18 @@ fn write_image(tx: &Connection, id: RecordId, image: &RecordImage, seq: i64, now
     Ok(())
 }
 
+/// The rejected pairs that stand: all of them but those the latest scan proposes again because
+/// a compared field changed since the rejection (a reviewer decides on those afresh).
+fn standing_rejections(conn: &Connection) -> rusqlite::Result<HashSet<(RecordId, RecordId)>> {
+    let mut rejected = effective_rejections(conn)?;
+    let mut stmt = conn.prepare_cached("SELECT record_id_l, record_id_r FROM pairs WHERE rejected_at IS NOT NULL")?;
+    let rows = stmt.query_map([], |r| Ok((RecordId(r.get(0)?), RecordId(r.get(1)?))))?;
+    for row in rows {
+        rejected.remove(&row?);
+    }
+    Ok(rejected)
+}
+
 /// The rejected pairs, each side also mapped to the active record it was merged into.
 fn effective_rejections(conn: &Connection) -> rusqlite::Result<HashSet<(RecordId, RecordId)>> {
     let mut principal_of: HashMap<RecordId, RecordId> = HashMap::new();
@@ -251,7 +263,7 @@ impl Store {
             reason: request.reason,
         };
         let mut forced = merge::check(&principal, &duplicates, overrides)?;
-        let rejected = effective_rejections(&tx)?;
+        let rejected = standing_rejections(&tx)?;
         for (i, a) in everyone.iter().enumerate() {
             for b in &everyone[i + 1..] {
                 if rejected.contains(&ordered(a.id, b.id)) {
@@ -563,12 +575,23 @@ impl Store {
         let now = now_timestamp();
         for &(l, r) in &ids {
             match action {
-                Action::Reject => tx
-                    .prepare_cached(
-                        "INSERT INTO rejected_pairs (record_id_l, record_id_r, rejected_at, rejected_by, reason, ticket)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING",
+                Action::Reject => {
+                    // What the pair's comparison looked like, so that a scan raises it again
+                    // only when a compared field changes; a pair proposed again and rejected
+                    // again is a new decision, and leaves the queue at once.
+                    tx.prepare_cached(
+                        "INSERT INTO rejected_pairs (record_id_l, record_id_r, rejected_at, rejected_by, reason, ticket, gamma)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6,
+                                 (SELECT gamma FROM pairs WHERE record_id_l = ?1 AND record_id_r = ?2))
+                         ON CONFLICT DO UPDATE SET rejected_at = excluded.rejected_at, rejected_by = excluded.rejected_by,
+                             reason = excluded.reason, ticket = excluded.ticket, gamma = excluded.gamma",
                     )?
-                    .execute(params![l.0, r.0, now, actor.name(), reason, ticket])?,
+                    .execute(params![l.0, r.0, now, actor.name(), reason, ticket])?;
+                    tx.prepare_cached(
+                        "UPDATE pairs SET rejected_at = NULL WHERE record_id_l = ?1 AND record_id_r = ?2",
+                    )?
+                    .execute(params![l.0, r.0])?
+                }
                 _ => tx
                     .prepare_cached(
                         "INSERT INTO deferred_pairs (record_id_l, record_id_r, deferred_at, deferred_by, until, reason)
@@ -600,6 +623,24 @@ impl Store {
         )?;
         tx.commit()?;
         Ok(ids.len())
+    }
+
+    /// The rejected pairs that stand (see `rejected_pairs`), without those the latest scan
+    /// proposes again because a compared field changed since the rejection.
+    pub fn standing_rejected_pairs(&self) -> Result<HashSet<(RecordId, RecordId)>> {
+        Ok(standing_rejections(&self.conn)?)
+    }
+
+    /// Rejections of scored pairs, with when they were made and the pair's γ then (the pairs a
+    /// scan may raise again).
+    pub fn rejections_with_gamma(&self) -> Result<HashMap<(RecordId, RecordId), (String, String)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT record_id_l, record_id_r, rejected_at, gamma FROM rejected_pairs WHERE gamma IS NOT NULL",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(((RecordId(r.get(0)?), RecordId(r.get(1)?)), (r.get(2)?, r.get(3)?)))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// Every pair rejected as "not the same person", as ordered record ids.

@@ -12,6 +12,7 @@ fn migrations() -> Vec<&'static str> {
         include_str!("migrations/0002_review.sql"),
         include_str!("migrations/0003_tickets.sql"),
         include_str!("migrations/0004_change_seq_index.sql"),
+        include_str!("migrations/0005_scan_runs.sql"),
     ]
 }
 

@@ -24,6 +24,60 @@ pub struct ScanFigures {
     pub n_clusters: u64,
 }
 
+/// Full or delta.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ScanKind {
+    /// Every record against every other.
+    #[default]
+    Full,
+    /// The records changed since the previous scan against all.
+    Delta,
+}
+
+impl ScanKind {
+    /// Stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ScanKind::Full => "full",
+            ScanKind::Delta => "delta",
+        }
+    }
+}
+
+/// What a scan run compared, saved with it.
+#[derive(Clone, Debug, Default, serde::Serialize)]
+pub struct ScanRun {
+    /// Full or delta.
+    pub kind: ScanKind,
+    /// Why a full scan was not a delta ('' for a delta).
+    pub full_reason: String,
+    /// The highest record change sequence covered.
+    pub records_seq: i64,
+    /// Records compared: all of them, or those changed since the previous scan.
+    pub n_records_compared: u64,
+    /// Pairs scored by this run.
+    pub n_pairs_scored: u64,
+    /// Rejected pairs proposed again because a compared field changed.
+    pub n_pairs_raised_again: u64,
+}
+
+/// How the clusters changed against the previous scan's.
+#[derive(Clone, Debug, Default, serde::Serialize)]
+pub struct ClusterChanges {
+    /// Clusters with members no earlier cluster had together (a new id).
+    pub n_new: u64,
+    /// Clusters kept (same members, same id) with a pair scored again by this run.
+    pub n_rescored: u64,
+    /// Clusters kept unchanged.
+    pub n_unchanged: u64,
+    /// Earlier clusters gone (merged, rejected, no longer above the threshold, or regrouped).
+    pub n_resolved: u64,
+}
+
+/// A rejected pair proposed again: when it was rejected.
+pub type RaisedAgain = std::collections::HashMap<(RecordId, RecordId), String>;
+
 /// A saved pair, as listed and exported.
 #[derive(Clone, Debug)]
 pub struct SavedPair {
@@ -47,6 +101,9 @@ pub struct SavedPair {
     pub blocking_rules: String,
     /// Cluster, when above the review threshold.
     pub cluster_id: Option<u32>,
+    /// When the pair was rejected, if it was and a scan proposes it again because a compared
+    /// field of one of its records changed since.
+    pub rejected_at: Option<String>,
 }
 
 /// The latest successful scan.
@@ -62,6 +119,10 @@ pub struct ScanInfo {
     pub threshold_match_probability: f64,
     /// The model used.
     pub model: Model,
+    /// Full or delta.
+    pub kind: ScanKind,
+    /// The highest record change sequence it covered.
+    pub records_seq: i64,
 }
 
 /// Meta key: the highest cluster id ever given (ids are never given twice).
@@ -70,7 +131,14 @@ const META_CLUSTER_ID_HIGH: &str = "cluster_id_high";
 /// The ids of this scan's clusters: a cluster with exactly the members of one of the previous
 /// scan's keeps its id (a supervisor's queue does not reshuffle overnight); any other gets an id
 /// never used before. On a first scan they are 1, 2, … in rank order.
-fn stable_cluster_ids(conn: &rusqlite::Connection, clusters: &[Cluster]) -> rusqlite::Result<Vec<u32>> {
+///
+/// `rescored` says whether a record had a pair scored by this run, for the count of kept clusters
+/// that were scored again.
+fn stable_cluster_ids(
+    conn: &rusqlite::Connection,
+    clusters: &[Cluster],
+    rescored: &dyn Fn(RecordId) -> bool,
+) -> rusqlite::Result<(Vec<u32>, ClusterChanges)> {
     let mut previous: std::collections::HashMap<Vec<u32>, u32> = std::collections::HashMap::new();
     {
         let mut stmt =
@@ -103,154 +171,172 @@ fn stable_cluster_ids(conn: &rusqlite::Connection, clusters: &[Cluster]) -> rusq
         .unwrap_or(0)
         .max(previous.values().copied().max().unwrap_or(0))
         + 1;
+    let mut changes = ClusterChanges::default();
     let ids: Vec<u32> = clusters
         .iter()
         .map(|cluster| {
             let members: Vec<u32> = cluster.record_ids.iter().map(|id| id.0).collect();
-            previous.get(&members).copied().unwrap_or_else(|| {
-                next += 1;
-                next - 1
-            })
+            match previous.get(&members) {
+                Some(&id) => {
+                    if cluster.record_ids.iter().any(|&r| rescored(r)) {
+                        changes.n_rescored += 1;
+                    } else {
+                        changes.n_unchanged += 1;
+                    }
+                    id
+                }
+                None => {
+                    changes.n_new += 1;
+                    next += 1;
+                    next - 1
+                }
+            }
         })
         .collect();
+    changes.n_resolved = previous.len() as u64 - changes.n_rescored - changes.n_unchanged;
     crate::store::set_meta_on(conn, META_CLUSTER_ID_HIGH, &(next - 1).to_string())?;
-    Ok(ids)
+    Ok((ids, changes))
+}
+
+/// γ of each comparison, comma-separated, as saved with a pair (and with a rejection).
+pub(crate) fn gamma_text(vector: &crate::comparison::ComparisonVector, out: &mut String) {
+    use std::fmt::Write as _;
+    out.clear();
+    for c in 0..N_COMPARISONS {
+        if c > 0 {
+            out.push(',');
+        }
+        let _ = write!(out, "{}", vector.gamma[c].0);
+    }
+}
+
+/// One scan run as recorded (`unico scan --history`).
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct ScanRunRow {
+    /// Scan id.
+    pub id: i64,
+    /// `full` or `delta`.
+    pub kind: String,
+    /// `running`, `done` or `failed`.
+    pub status: String,
+    /// Started at.
+    pub started_at: String,
+    /// Finished at.
+    pub finished_at: Option<String>,
+    /// Active records.
+    pub n_records: u64,
+    /// Records compared.
+    pub n_records_compared: u64,
+    /// Candidate pairs.
+    pub n_candidate_pairs: u64,
+    /// Pairs scored by the run.
+    pub n_pairs_scored: u64,
+    /// Clusters.
+    pub n_clusters: u64,
+    /// New clusters.
+    pub n_clusters_new: u64,
+    /// Kept clusters scored again.
+    pub n_clusters_rescored: u64,
+    /// Clusters gone.
+    pub n_clusters_resolved: u64,
+    /// Rejected pairs proposed again.
+    pub n_pairs_raised_again: u64,
+    /// Why not a delta.
+    pub full_reason: String,
+    /// Why it failed.
+    pub error: Option<String>,
+}
+
+/// What a finished scan saves besides its pairs.
+pub struct ScanOutcome<'a> {
+    /// The run.
+    pub run: &'a ScanRun,
+    /// The model scored with.
+    pub model: &'a Model,
+    /// The review threshold.
+    pub threshold_match_probability: f64,
+    /// Names of the blocking rules of a bit set.
+    pub rule_names: &'a dyn Fn(u16) -> String,
+    /// Rejected pairs proposed again, with when they were rejected.
+    pub raised_again: &'a RaisedAgain,
+    /// Figures.
+    pub figures: &'a ScanFigures,
 }
 
 impl Store {
+    /// Records that a scan starts (a killed scan stays recorded as `running` until the next
+    /// one marks it `failed`), and returns its id.
+    pub fn begin_scan(&mut self, started_at: &str) -> Result<i64> {
+        let tx = super::immediate(&mut self.conn)?;
+        // One scan at a time (the CLI holds a lock): a scan still `running` was killed.
+        tx.execute(
+            "UPDATE scans SET status = 'failed', error = 'interrupted' WHERE status = 'running'",
+            [],
+        )?;
+        tx.execute(
+            "INSERT INTO scans (started_at, status, threshold_match_probability, model) VALUES (?1, 'running', 0, '')",
+            [started_at],
+        )?;
+        let id = tx.last_insert_rowid();
+        tx.commit()?;
+        Ok(id)
+    }
+
+    /// Records that a scan failed, and why.
+    pub fn fail_scan(&self, scan_id: i64, error: &str) -> Result<()> {
+        self.conn.execute(
+            "UPDATE scans SET status = 'failed', finished_at = ?2, error = ?3 WHERE id = ?1",
+            params![scan_id, now_timestamp(), error],
+        )?;
+        Ok(())
+    }
+
     /// Replaces the results of the previous scan with these, in one transaction: an interrupted
     /// save leaves the previous results intact.
-    #[allow(clippy::too_many_arguments)]
     pub fn save_scan(
         &mut self,
-        started_at: &str,
-        model: &Model,
-        threshold_match_probability: f64,
+        scan_id: i64,
+        outcome: &ScanOutcome,
         predictions: &[PairwisePrediction],
-        rule_names: &dyn Fn(u16) -> String,
         clusters: &[Cluster],
         tf: &TermFrequencies,
-        figures: &ScanFigures,
-    ) -> Result<i64> {
-        let table: ScoringTable = model.scoring_table();
-        let model_json = serde_json::to_string(model).map_err(|e| crate::error::Error::Internal(e.to_string()))?;
+    ) -> Result<ClusterChanges> {
         // The rows written here refer only to records read from this database and to the scan
         // and clusters written alongside: checking each of hundreds of thousands of rows against
         // its parents (and every deleted cluster against its children) cost a third of the save.
         // Foreign keys are enforced again as soon as the transaction ends, whatever its outcome.
         self.conn.pragma_update(None, "foreign_keys", false)?;
-        let saved = self.save_scan_in_transaction(
-            started_at,
-            &model_json,
-            &table,
-            threshold_match_probability,
-            predictions,
-            rule_names,
-            clusters,
-            tf,
-            figures,
-        );
+        let saved = self.save_scan_in_transaction(scan_id, outcome, predictions, clusters, tf);
         self.conn.pragma_update(None, "foreign_keys", true)?;
         saved
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn save_scan_in_transaction(
         &mut self,
-        started_at: &str,
-        model_json: &str,
-        table: &ScoringTable,
-        threshold_match_probability: f64,
+        scan_id: i64,
+        outcome: &ScanOutcome,
         predictions: &[PairwisePrediction],
-        rule_names: &dyn Fn(u16) -> String,
         clusters: &[Cluster],
         tf: &TermFrequencies,
-        figures: &ScanFigures,
-    ) -> Result<i64> {
+    ) -> Result<ClusterChanges> {
+        let table: ScoringTable = outcome.model.scoring_table();
         let tx = super::immediate(&mut self.conn)?;
-        tx.execute(
-            "INSERT INTO scans (started_at, finished_at, status, n_records, n_candidate_pairs, n_pairs_saved,
-                                n_clusters, threshold_match_probability, model)
-             VALUES (?1, ?2, 'done', ?3, ?4, ?5, ?6, ?7, ?8)",
-            params![
-                started_at,
-                now_timestamp(),
-                figures.n_records,
-                figures.n_candidate_pairs,
-                figures.n_pairs_saved,
-                figures.n_clusters,
-                threshold_match_probability,
-                model_json
-            ],
-        )?;
-        let scan_id = tx.last_insert_rowid();
         let started = std::time::Instant::now();
-        let ids = stable_cluster_ids(&tx, clusters)?;
+        let (ids, changes) = stable_cluster_ids(&tx, clusters, &|_| true)?;
         tx.execute_batch(
             "DELETE FROM pairs; DELETE FROM cluster_members; DELETE FROM clusters; DELETE FROM term_frequencies;",
         )?;
         tracing::debug!(seconds = started.elapsed().as_secs_f64(), "previous results deleted");
-        let mut cluster_of = std::collections::HashMap::new();
+        let cluster_of = insert_clusters(&tx, scan_id, clusters, &ids)?;
+        tracing::debug!(seconds = started.elapsed().as_secs_f64(), "clusters saved");
+        insert_pairs(&tx, scan_id, outcome, &table, predictions, &|l, p| {
+            cluster_of
+                .get(&l)
+                .copied()
+                .filter(|_| p >= outcome.threshold_match_probability)
+        })?;
+        tracing::debug!(seconds = started.elapsed().as_secs_f64(), "pairs saved");
         {
-            let mut insert_cluster = tx.prepare_cached(
-                "INSERT INTO clusters (id, scan_id, n_records, max_match_probability) VALUES (?1, ?2, ?3, ?4)",
-            )?;
-            let mut insert_member =
-                tx.prepare_cached("INSERT INTO cluster_members (cluster_id, record_id) VALUES (?1, ?2)")?;
-            for (cluster, &cluster_id) in clusters.iter().zip(&ids) {
-                insert_cluster.execute(params![
-                    cluster_id,
-                    scan_id,
-                    cluster.record_ids.len(),
-                    cluster.max_match_probability
-                ])?;
-                for id in &cluster.record_ids {
-                    insert_member.execute(params![cluster_id, id.0])?;
-                    cluster_of.insert(*id, cluster_id);
-                }
-            }
-            tracing::debug!(seconds = started.elapsed().as_secs_f64(), "clusters saved");
-            let mut insert_pair = tx.prepare_cached(
-                "INSERT INTO pairs (record_id_l, record_id_r, scan_id, match_weight, match_probability, gamma,
-                                    partial_weights, blocking_rules, cluster_id)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            )?;
-            let mut gamma = String::with_capacity(32);
-            let mut weights = String::with_capacity(64);
-            // Built in reused buffers: this loop runs once per saved pair.
-            let mut rule_names_cache: std::collections::HashMap<u16, String> = std::collections::HashMap::new();
-            for prediction in predictions {
-                use std::fmt::Write as _;
-                gamma.clear();
-                weights.clear();
-                for c in 0..N_COMPARISONS {
-                    if c > 0 {
-                        gamma.push(',');
-                        weights.push(',');
-                    }
-                    let _ = write!(gamma, "{}", prediction.vector.gamma[c].0);
-                    let _ = write!(weights, "{:.3}", table.partial_weight(c, &prediction.vector));
-                }
-                let rules = rule_names_cache
-                    .entry(prediction.pair.rules)
-                    .or_insert_with(|| rule_names(prediction.pair.rules));
-                let (l, r) = (prediction.pair.record_id_l, prediction.pair.record_id_r);
-                let cluster_id = cluster_of
-                    .get(&l)
-                    .filter(|_| prediction.match_probability >= threshold_match_probability);
-                insert_pair.execute(params![
-                    l.0,
-                    r.0,
-                    scan_id,
-                    prediction.match_weight,
-                    prediction.match_probability,
-                    gamma,
-                    weights,
-                    rules.as_str(),
-                    cluster_id
-                ])?;
-            }
-            tracing::debug!(seconds = started.elapsed().as_secs_f64(), "pairs saved");
             let mut insert_tf =
                 tx.prepare_cached("INSERT INTO term_frequencies (kind, term, n) VALUES (?1, ?2, ?3)")?;
             for (kind, term, n) in tf.counts() {
@@ -258,22 +344,90 @@ impl Store {
             }
         }
         crate::store::set_meta_on(&tx, crate::store::META_TF_N_RECORDS, &tf.n_records().to_string())?;
-        tx.execute(
-            "INSERT OR IGNORE INTO pair_first_seen (record_id_l, record_id_r, first_seen)
-             SELECT record_id_l, record_id_r, ?1 FROM pairs WHERE cluster_id IS NOT NULL",
-            [started_at],
-        )?;
         tracing::debug!(seconds = started.elapsed().as_secs_f64(), "term frequencies saved");
+        finish_scan(&tx, scan_id, outcome, &changes, clusters.len())?;
         tx.commit()?;
         tracing::debug!(seconds = started.elapsed().as_secs_f64(), "committed");
-        Ok(scan_id)
+        Ok(changes)
+    }
+
+    /// Saves a delta scan, in one transaction: takes out the pairs no longer candidates and
+    /// those scored again, puts in the newly scored ones, and clusters the pairs saved now. The
+    /// term frequencies stay those of the full scan the model was estimated with.
+    pub fn save_delta_scan(
+        &mut self,
+        scan_id: i64,
+        outcome: &ScanOutcome,
+        removed: &[(RecordId, RecordId)],
+        predictions: &[PairwisePrediction],
+    ) -> Result<(ClusterChanges, u64, u64)> {
+        // As in `save_scan`: the clusters are rewritten while pairs still refer to them.
+        self.conn.pragma_update(None, "foreign_keys", false)?;
+        let saved = self.save_delta_scan_in_transaction(scan_id, outcome, removed, predictions);
+        self.conn.pragma_update(None, "foreign_keys", true)?;
+        saved
+    }
+
+    fn save_delta_scan_in_transaction(
+        &mut self,
+        scan_id: i64,
+        outcome: &ScanOutcome,
+        removed: &[(RecordId, RecordId)],
+        predictions: &[PairwisePrediction],
+    ) -> Result<(ClusterChanges, u64, u64)> {
+        let table: ScoringTable = outcome.model.scoring_table();
+        let tx = super::immediate(&mut self.conn)?;
+        {
+            let mut delete = tx.prepare_cached("DELETE FROM pairs WHERE record_id_l = ?1 AND record_id_r = ?2")?;
+            for (l, r) in removed {
+                delete.execute(params![l.0, r.0])?;
+            }
+        }
+        insert_pairs(&tx, scan_id, outcome, &table, predictions, &|_, _| None)?;
+        // Cluster what is saved now, and give each pair its cluster where that changed.
+        let mut saved: Vec<(RecordId, RecordId, f64, Option<u32>)> = Vec::new();
+        {
+            let mut stmt =
+                tx.prepare_cached("SELECT record_id_l, record_id_r, match_probability, cluster_id FROM pairs")?;
+            let rows = stmt.query_map([], |row| {
+                Ok((RecordId(row.get(0)?), RecordId(row.get(1)?), row.get(2)?, row.get(3)?))
+            })?;
+            for row in rows {
+                saved.push(row?);
+            }
+        }
+        let edges: Vec<crate::cluster::Edge> = saved.iter().map(|&(l, r, p, _)| (l, r, p)).collect();
+        let clusters = crate::cluster::cluster_edges(&edges, outcome.threshold_match_probability);
+        let rescored: std::collections::HashSet<RecordId> = predictions
+            .iter()
+            .flat_map(|p| [p.pair.record_id_l, p.pair.record_id_r])
+            .collect();
+        let (ids, changes) = stable_cluster_ids(&tx, &clusters, &|r| rescored.contains(&r))?;
+        tx.execute_batch("DELETE FROM cluster_members; DELETE FROM clusters;")?;
+        let cluster_of = insert_clusters(&tx, scan_id, &clusters, &ids)?;
+        {
+            let mut update =
+                tx.prepare_cached("UPDATE pairs SET cluster_id = ?3 WHERE record_id_l = ?1 AND record_id_r = ?2")?;
+            for &(l, r, p, before) in &saved {
+                let now = cluster_of
+                    .get(&l)
+                    .copied()
+                    .filter(|_| p >= outcome.threshold_match_probability);
+                if now != before {
+                    update.execute(params![l.0, r.0, now])?;
+                }
+            }
+        }
+        finish_scan(&tx, scan_id, outcome, &changes, clusters.len())?;
+        tx.commit()?;
+        Ok((changes, saved.len() as u64, clusters.len() as u64))
     }
 
     /// The latest successful scan, if any.
     pub fn latest_scan(&self) -> Result<Option<ScanInfo>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT id, finished_at, n_records, n_candidate_pairs, n_pairs_saved, n_clusters,
-                    threshold_match_probability, model
+                    threshold_match_probability, model, kind, records_seq
              FROM scans WHERE status = 'done' ORDER BY id DESC LIMIT 1",
         )?;
         let row = stmt
@@ -289,10 +443,12 @@ impl Store {
                     },
                     row.get::<_, f64>(6)?,
                     row.get::<_, String>(7)?,
+                    row.get::<_, String>(8)?,
+                    row.get::<_, i64>(9)?,
                 ))
             })
             .optional()?;
-        let Some((id, finished_at, figures, threshold_match_probability, model_json)) = row else {
+        let Some((id, finished_at, figures, threshold_match_probability, model_json, kind, records_seq)) = row else {
             return Ok(None);
         };
         let model: Model = serde_json::from_str(&model_json)
@@ -309,6 +465,12 @@ impl Store {
             figures,
             threshold_match_probability,
             model,
+            kind: if kind == "delta" {
+                ScanKind::Delta
+            } else {
+                ScanKind::Full
+            },
+            records_seq,
         }))
     }
 
@@ -317,7 +479,7 @@ impl Store {
     pub fn saved_pairs(&self, min_probability: f64) -> Result<Vec<SavedPair>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT p.record_id_l, p.record_id_r, l.sns_number, r.sns_number, p.match_weight, p.match_probability,
-                    p.gamma, p.partial_weights, p.blocking_rules, p.cluster_id
+                    p.gamma, p.partial_weights, p.blocking_rules, p.cluster_id, p.rejected_at
              FROM pairs p JOIN records l ON l.id = p.record_id_l JOIN records r ON r.id = p.record_id_r
                   LEFT JOIN clusters c ON c.id = p.cluster_id
              WHERE p.match_probability >= ?1
@@ -334,7 +496,7 @@ impl Store {
     pub fn cluster_pairs(&self, cluster_id: u32) -> Result<Vec<SavedPair>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT p.record_id_l, p.record_id_r, l.sns_number, r.sns_number, p.match_weight, p.match_probability,
-                    p.gamma, p.partial_weights, p.blocking_rules, p.cluster_id
+                    p.gamma, p.partial_weights, p.blocking_rules, p.cluster_id, p.rejected_at
              FROM cluster_members m JOIN pairs p ON p.record_id_l = m.record_id
                   JOIN records l ON l.id = p.record_id_l JOIN records r ON r.id = p.record_id_r
              WHERE m.cluster_id = ?1 AND p.cluster_id = ?1
@@ -350,6 +512,46 @@ impl Store {
             .conn
             .prepare_cached("SELECT cluster_id, record_id FROM cluster_members ORDER BY cluster_id, record_id")?;
         let rows = stmt.query_map([], |row| Ok((row.get(0)?, RecordId(row.get(1)?))))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The records of every saved pair, and whether it is a rejected pair proposed again.
+    pub fn saved_pair_keys(&self) -> Result<Vec<(RecordId, RecordId, bool)>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT record_id_l, record_id_r, rejected_at IS NOT NULL FROM pairs")?;
+        let rows = stmt.query_map([], |r| Ok((RecordId(r.get(0)?), RecordId(r.get(1)?), r.get(2)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The runs of the scans, newest first (at most `limit`).
+    pub fn scan_runs(&self, limit: usize) -> Result<Vec<ScanRunRow>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, kind, status, started_at, finished_at, n_records, n_records_compared, n_candidate_pairs,
+                    n_pairs_scored, n_clusters, n_clusters_new, n_clusters_rescored, n_clusters_resolved,
+                    n_pairs_raised_again, full_reason, error
+             FROM scans ORDER BY id DESC LIMIT ?1",
+        )?;
+        let rows = stmt.query_map([limit as i64], |r| {
+            Ok(ScanRunRow {
+                id: r.get(0)?,
+                kind: r.get(1)?,
+                status: r.get(2)?,
+                started_at: r.get(3)?,
+                finished_at: r.get(4)?,
+                n_records: r.get(5)?,
+                n_records_compared: r.get(6)?,
+                n_candidate_pairs: r.get(7)?,
+                n_pairs_scored: r.get(8)?,
+                n_clusters: r.get(9)?,
+                n_clusters_new: r.get(10)?,
+                n_clusters_rescored: r.get(11)?,
+                n_clusters_resolved: r.get(12)?,
+                n_pairs_raised_again: r.get(13)?,
+                full_reason: r.get(14)?,
+                error: r.get(15)?,
+            })
+        })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
@@ -378,6 +580,127 @@ impl Store {
     }
 }
 
+/// Writes the clusters with their ids; returns each member's cluster.
+fn insert_clusters(
+    tx: &rusqlite::Transaction,
+    scan_id: i64,
+    clusters: &[Cluster],
+    ids: &[u32],
+) -> rusqlite::Result<std::collections::HashMap<RecordId, u32>> {
+    let mut cluster_of = std::collections::HashMap::new();
+    let mut insert_cluster = tx.prepare_cached(
+        "INSERT INTO clusters (id, scan_id, n_records, max_match_probability) VALUES (?1, ?2, ?3, ?4)",
+    )?;
+    let mut insert_member = tx.prepare_cached("INSERT INTO cluster_members (cluster_id, record_id) VALUES (?1, ?2)")?;
+    for (cluster, &cluster_id) in clusters.iter().zip(ids) {
+        insert_cluster.execute(params![
+            cluster_id,
+            scan_id,
+            cluster.record_ids.len(),
+            cluster.max_match_probability
+        ])?;
+        for id in &cluster.record_ids {
+            insert_member.execute(params![cluster_id, id.0])?;
+            cluster_of.insert(*id, cluster_id);
+        }
+    }
+    Ok(cluster_of)
+}
+
+/// Writes scored pairs (replacing a saved one of the same records), each with the cluster
+/// `cluster_of(left record, probability)` gives.
+fn insert_pairs(
+    tx: &rusqlite::Transaction,
+    scan_id: i64,
+    outcome: &ScanOutcome,
+    table: &ScoringTable,
+    predictions: &[PairwisePrediction],
+    cluster_of: &dyn Fn(RecordId, f64) -> Option<u32>,
+) -> rusqlite::Result<()> {
+    let mut insert_pair = tx.prepare_cached(
+        "INSERT OR REPLACE INTO pairs (record_id_l, record_id_r, scan_id, match_weight, match_probability, gamma,
+                                       partial_weights, blocking_rules, cluster_id, rejected_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )?;
+    let mut gamma = String::with_capacity(32);
+    let mut weights = String::with_capacity(64);
+    // Built in reused buffers: this loop runs once per saved pair.
+    let mut rule_names_cache: std::collections::HashMap<u16, String> = std::collections::HashMap::new();
+    for prediction in predictions {
+        use std::fmt::Write as _;
+        gamma_text(&prediction.vector, &mut gamma);
+        weights.clear();
+        for c in 0..N_COMPARISONS {
+            if c > 0 {
+                weights.push(',');
+            }
+            let _ = write!(weights, "{:.3}", table.partial_weight(c, &prediction.vector));
+        }
+        let rules = rule_names_cache
+            .entry(prediction.pair.rules)
+            .or_insert_with(|| (outcome.rule_names)(prediction.pair.rules));
+        let (l, r) = (prediction.pair.record_id_l, prediction.pair.record_id_r);
+        insert_pair.execute(params![
+            l.0,
+            r.0,
+            scan_id,
+            prediction.match_weight,
+            prediction.match_probability,
+            gamma,
+            weights,
+            rules.as_str(),
+            cluster_of(l, prediction.match_probability),
+            outcome.raised_again.get(&(l, r))
+        ])?;
+    }
+    Ok(())
+}
+
+/// Marks the scan done with its figures, and dates the pairs first proposed now.
+fn finish_scan(
+    tx: &rusqlite::Transaction,
+    scan_id: i64,
+    outcome: &ScanOutcome,
+    changes: &ClusterChanges,
+    n_clusters: usize,
+) -> Result<()> {
+    let model_json = serde_json::to_string(outcome.model).map_err(|e| crate::error::Error::Internal(e.to_string()))?;
+    let (run, figures) = (outcome.run, outcome.figures);
+    let started_at: String = tx.query_row("SELECT started_at FROM scans WHERE id = ?1", [scan_id], |r| r.get(0))?;
+    tx.execute(
+        "UPDATE scans SET finished_at = ?2, status = 'done', n_records = ?3, n_candidate_pairs = ?4,
+                n_pairs_saved = (SELECT COUNT(*) FROM pairs), n_clusters = ?5, threshold_match_probability = ?6,
+                model = ?7, kind = ?8, full_reason = ?9, records_seq = ?10, n_records_compared = ?11,
+                n_pairs_scored = ?12, n_clusters_new = ?13, n_clusters_rescored = ?14, n_clusters_resolved = ?15,
+                n_pairs_raised_again = ?16
+         WHERE id = ?1",
+        params![
+            scan_id,
+            now_timestamp(),
+            figures.n_records,
+            figures.n_candidate_pairs,
+            n_clusters,
+            outcome.threshold_match_probability,
+            model_json,
+            run.kind.as_str(),
+            run.full_reason,
+            run.records_seq,
+            run.n_records_compared,
+            run.n_pairs_scored,
+            changes.n_new,
+            changes.n_rescored,
+            changes.n_resolved,
+            run.n_pairs_raised_again
+        ],
+    )?;
+    tx.execute(
+        "INSERT OR IGNORE INTO pair_first_seen (record_id_l, record_id_r, first_seen)
+         SELECT record_id_l, record_id_r, ?1 FROM pairs WHERE cluster_id IS NOT NULL",
+        [started_at],
+    )?;
+    Ok(())
+}
+
 /// A saved pair from a row of the columns `saved_pairs` and `cluster_pairs` select.
 fn saved_pair_from_row(row: &rusqlite::Row) -> rusqlite::Result<SavedPair> {
     let parse_nnu = |text: String| {
@@ -401,5 +724,6 @@ fn saved_pair_from_row(row: &rusqlite::Row) -> rusqlite::Result<SavedPair> {
         partial_weights: weights.split(',').filter_map(|w| w.parse().ok()).collect(),
         blocking_rules: row.get(8)?,
         cluster_id: row.get(9)?,
+        rejected_at: row.get(10)?,
     })
 }

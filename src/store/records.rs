@@ -338,6 +338,15 @@ impl Store {
         )?)
     }
 
+    /// Number of records (active or not) changed after the change sequence `seq`.
+    pub fn n_records_changed_since(&self, seq: i64) -> Result<usize> {
+        Ok(self
+            .conn
+            .query_row("SELECT COUNT(*) FROM records WHERE change_seq > ?1", [seq], |r| {
+                r.get(0)
+            })?)
+    }
+
     /// Number of active records.
     pub fn n_active_records(&self) -> Result<usize> {
         Ok(self

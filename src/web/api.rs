@@ -271,6 +271,7 @@ fn cluster_json(cluster: &QueueCluster) -> Value {
             "partial_weights": p.partial_weights,
             "reasons": crate::review::present::reasons(&p.gamma, &p.partial_weights),
             "reasons_pt": crate::review::present::reasons_pt(&p.gamma, &p.partial_weights),
+            "rejected_earlier_at": p.rejected_at,
         })).collect::<Vec<_>>(),
     })
 }

@@ -340,10 +340,14 @@ fn cluster(context: &mut Context, signed: &Signed, id: u32, query: &Params) -> R
     let mut pairs = String::new();
     for pair in &cluster.pairs {
         pairs.push_str(&format!(
-            "<h3>{} – {}: probabilidade {}</h3>{}",
+            "<h3>{} – {}: probabilidade {}</h3>{}{}",
             pair.sns_number_l,
             pair.sns_number_r,
             probability(pair.match_probability),
+            pair.rejected_at
+                .as_deref()
+                .map(|at| notice("erro", &crate::review::present::raised_again_pt(at)))
+                .unwrap_or_default(),
             waterfall_svg(pair, prior_weight)
         ));
     }
