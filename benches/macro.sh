@@ -14,15 +14,7 @@ bin="$PWD/target/release/unico"
 out="$PWD/bench-out"
 mkdir -p "$out"
 
-measure() { # label, command...: runs it under GNU time, prints "seconds max_rss_kib"
-  local log="$out/time.log"
-  /usr/bin/time -v -o "$log" "${@:2}" > "$out/$1.out" 2> "$out/$1.err" || { cat "$out/$1.err" >&2; exit 2; }
-  local wall rss
-  wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$log")
-  rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$log")
-  # wall is [h:]m:ss.ss
-  python3 -c "import sys; p=sys.argv[1].split(':'); s=sum(float(x)*60**i for i,x in enumerate(reversed(p))); print(f'{s:.2f} {int(sys.argv[2])/1048576:.2f}')" "$wall" "$rss"
-}
+source benches/measure.sh
 
 printf '%-9s %-10s %9s %9s  %s\n' persons stage seconds 'GiB peak' notes
 for persons in "${sizes[@]}"; do
