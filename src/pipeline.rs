@@ -444,6 +444,7 @@ fn run_scan(
     // What this scan covers: changes made while it runs are the next scan's.
     let records_seq = store.freshness()?.0;
     let basis = delta_basis(store, data_dir, settings, options)?;
+    lap(&mut report, "previous state");
     update_index(store, data_dir, false, progress)?;
     lap(&mut report, "index");
     let stamp = StateStamp {
@@ -518,6 +519,9 @@ impl Rejections {
 
     /// Pairs never proposed again whatever their score: rejected, and never scored before.
     fn unscorable(&self, pair: &CandidatePair) -> bool {
+        if self.standing.is_empty() {
+            return false;
+        }
         let key = (pair.record_id_l, pair.record_id_r);
         self.standing.contains(&key) && !self.with_gamma.contains_key(&key)
     }
@@ -714,19 +718,30 @@ fn delta_scan(
     progress.start(Stage::Blocking, 0);
     let candidates = candidate_pairs(data_dir, &keys, settings)?;
     let rejections = Rejections::load(store)?;
-    let was_candidate = |p: &CandidatePair| {
-        state
-            .pairs
-            .binary_search_by_key(&(p.record_id_l, p.record_id_r), |q| (q.record_id_l, q.record_id_r))
-            .is_ok()
-    };
-    let touches_change = |p: &CandidatePair| changed.contains(&p.record_id_l) || changed.contains(&p.record_id_r);
-    let to_score: Vec<CandidatePair> = candidates
-        .pairs
-        .par_iter()
-        .filter(|p| (touches_change(p) || !was_candidate(p)) && !rejections.unscorable(p))
-        .copied()
-        .collect();
+    // A flag per record id, and one walk along the two sorted pair lists: millions of pairs.
+    let max_id = keys
+        .iter()
+        .map(|k| k.id.0)
+        .chain(changed.iter().map(|id| id.0))
+        .max()
+        .unwrap_or(0);
+    let mut is_changed = vec![false; max_id as usize + 1];
+    for id in &changed {
+        is_changed[id.0 as usize] = true;
+    }
+    let touches_change =
+        |p: &CandidatePair| is_changed[p.record_id_l.0 as usize] || is_changed[p.record_id_r.0 as usize];
+    let key = |p: &CandidatePair| (p.record_id_l, p.record_id_r);
+    let mut before = state.pairs.iter().peekable();
+    let mut to_score: Vec<CandidatePair> = Vec::new();
+    for pair in &candidates.pairs {
+        while before.next_if(|q| key(q) < key(pair)).is_some() {}
+        let was_candidate = before.peek().is_some_and(|q| key(q) == key(pair));
+        if (touches_change(pair) || !was_candidate) && !rejections.unscorable(pair) {
+            to_score.push(*pair);
+        }
+    }
+    drop(state.pairs);
     progress.finish();
     lap(report, "blocking");
     // The records of those pairs: the changed ones are prepared already.
