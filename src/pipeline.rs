@@ -19,6 +19,7 @@ use crate::comparison::{compare, ComparableRecord, ComparisonVector, TermFrequen
 use crate::error::{Error, Result, UserError};
 use crate::model::training::{estimate_prior, train};
 use crate::model::{match_probability, match_weight_of_probability, Model, Waterfall};
+use crate::monitor::{blocking_recall, BlockingRecall};
 use crate::predict::{comparison_vectors, predict, RecordTable};
 use crate::progress::{Progress, Stage};
 use crate::record::{Nnu, PatientRecord, RecordId};
@@ -306,6 +307,9 @@ pub struct ScanReport {
     pub n_capped_blocks: u64,
     /// Candidate pairs each rule finds (a pair may be found by several).
     pub n_pairs_by_rule: Vec<(&'static str, u64)>,
+    /// The share of the known true pairs (approved merges) the blocking rules still find;
+    /// `None` when nothing was merged yet.
+    pub blocking_recall: Option<BlockingRecall>,
     /// The model was trained by this scan.
     pub trained: bool,
     /// (stage, seconds).
@@ -378,6 +382,15 @@ pub fn scan(
         candidates
             .pairs
             .retain(|p| !rejected.contains(&(p.record_id_l, p.record_id_r)));
+    }
+    // Every merge is a pair known to be one person: would the rules still find it?
+    let known_pairs = store.known_pairs()?;
+    if !known_pairs.is_empty() {
+        report.blocking_recall = Some(blocking_recall(
+            &records,
+            &known_pairs,
+            settings.monitor.blocking_recall_floor,
+        ));
     }
     progress.finish();
     lap(&mut report, "blocking");

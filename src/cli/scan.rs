@@ -45,6 +45,10 @@ pub(crate) fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
     if !context.quiet {
         print_report(&report, context.settings.scan.threshold_match_probability);
     }
+    // A warning even when quiet: a nightly job must hear that duplicates are being lost.
+    if let Some(recall) = report.blocking_recall.as_ref().filter(|r| r.below_floor) {
+        warn_blocking_recall(recall);
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -94,6 +98,28 @@ impl ScanLock {
     }
 }
 
+/// Says on stderr that the blocking rules lose known duplicates, and which.
+fn warn_blocking_recall(recall: &crate::monitor::BlockingRecall) {
+    const SHOWN: usize = 10;
+    let missed: Vec<String> = recall
+        .missed
+        .iter()
+        .take(SHOWN)
+        .map(|(principal, duplicate)| format!("{principal}–{duplicate}"))
+        .collect();
+    eprintln!(
+        "warning: blocking recall {:.1}% ({} of {} merged pairs) is below the floor of {:.1}% \
+         (monitor.blocking_recall_floor): the blocking rules no longer find known duplicates; \
+         not found (principal–duplicate): {}{}",
+        100.0 * recall.share(),
+        recall.n_found,
+        recall.n_known_pairs,
+        100.0 * recall.floor,
+        missed.join(", "),
+        if recall.missed.len() > SHOWN { ", …" } else { "" }
+    );
+}
+
 pub(crate) fn train(context: &Context, _args: TrainArgs) -> anyhow::Result<ExitCode> {
     run(context, Args { train: true })?;
     if !context.quiet {
@@ -124,6 +150,23 @@ pub(crate) fn print_report(report: &ScanReport, threshold: f64) {
         report.n_blocks, report.n_capped_blocks
     );
     println!("pairs by blocking rule: {}", rules.join(", "));
+    if let Some(recall) = &report.blocking_recall {
+        let rules: Vec<String> = recall
+            .per_rule
+            .iter()
+            .filter(|(_, n)| *n > 0)
+            .map(|(rule, n)| format!("{rule} {n}"))
+            .collect();
+        println!(
+            "blocking recall: {} of {} merged pairs ({:.1}%) still found by the blocking rules (floor {:.1}%){}{}",
+            recall.n_found,
+            recall.n_known_pairs,
+            100.0 * recall.share(),
+            100.0 * recall.floor,
+            if rules.is_empty() { "" } else { "; by rule: " },
+            rules.join(", ")
+        );
+    }
     let stages: Vec<String> = report
         .timings
         .iter()
