@@ -8,7 +8,8 @@
 //! candidate pairs. [`comparison`] compares two records field by field into a comparison
 //! vector, [`model`] weighs it under a Fellegi–Sunter model and explains the weight,
 //! [`predict`] scores all candidates in parallel and [`cluster`] groups the pairs above the
-//! review threshold. [`pipeline`] runs the stages over a data directory and [`cli`] is the
+//! review threshold. [`monitor`] checks that the blocking rules still find the pairs already
+//! merged. [`pipeline`] runs the stages over a data directory and [`cli`] is the
 //! `unico` command. [`tickets`] resolves the service desk's duplicate and search requests.
 //! [`generate`] writes synthetic registries with ground truth and
 //! [`evaluate`] measures a scan against it.
@@ -79,6 +80,7 @@ pub mod import;
 pub mod matching;
 pub mod merge;
 pub mod model;
+pub mod monitor;
 pub mod pipeline;
 pub mod predict;
 pub mod progress;

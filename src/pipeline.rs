@@ -19,6 +19,7 @@ use crate::comparison::{compare, ComparableRecord, ComparisonVector, TermFrequen
 use crate::error::{Error, Result, UserError};
 use crate::model::training::{estimate_prior, train};
 use crate::model::{match_probability, match_weight_of_probability, Model, Waterfall};
+use crate::monitor::{blocking_recall, BlockingRecall};
 use crate::predict::{comparison_vectors, predict, PairwisePrediction, RecordTable};
 use crate::progress::{Progress, Stage};
 use crate::record::{Nnu, PatientRecord, RecordId};
@@ -319,6 +320,9 @@ pub struct ScanReport {
     pub n_capped_blocks: u64,
     /// Candidate pairs each rule finds (a pair may be found by several).
     pub n_pairs_by_rule: Vec<(&'static str, u64)>,
+    /// The share of the known true pairs (approved merges) the blocking rules still find;
+    /// `None` when nothing was merged yet.
+    pub blocking_recall: Option<BlockingRecall>,
     /// The model was trained by this scan.
     pub trained: bool,
     /// (stage, seconds).
@@ -392,7 +396,8 @@ enum Basis {
 /// model. A delta scan is only made with the same.
 fn fingerprint(data_dir: &DataDir, settings: &Settings) -> u64 {
     let model = std::fs::read_to_string(data_dir.model_path()).unwrap_or_default();
-    crate::hashing::hash_str(&format!("{settings:?}")) ^ crate::hashing::hash_str(&model).rotate_left(1)
+    let shaping = (&settings.scan, &settings.blocking, &settings.model);
+    crate::hashing::hash_str(&format!("{shaping:?}")) ^ crate::hashing::hash_str(&model).rotate_left(1)
 }
 
 fn delta_basis(store: &Store, data_dir: &DataDir, settings: &Settings, options: &ScanOptions) -> Result<Basis> {
@@ -485,6 +490,16 @@ fn run_scan(
             &mut lap,
         )?,
     };
+    // Every merge is a pair known to be one person: would the rules still find it?
+    let known_pairs = store.known_pairs()?;
+    if !known_pairs.is_empty() {
+        report.blocking_recall = Some(blocking_recall(
+            &keys,
+            &known_pairs,
+            settings.monitor.blocking_recall_floor,
+        ));
+        lap(&mut report, "monitor");
+    }
     // The state of this scan, for the next one. The scan's results are already committed; a
     // failure here only makes the next scan a full one.
     if let Err(error) = scan_state::save(data_dir.root(), stamp, &keys, &candidates.pairs) {

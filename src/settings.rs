@@ -18,6 +18,9 @@
 //! max_iterations = 25
 //! n_random_pairs = 1000000
 //! seed = 42
+//!
+//! [monitor]
+//! blocking_recall_floor = 0.95        # warn when the rules find a smaller share of the merged pairs
 //! ```
 
 use std::path::Path;
@@ -97,6 +100,22 @@ impl Default for ModelSettings {
     }
 }
 
+/// `[monitor]`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MonitorSettings {
+    /// A scan warns when the blocking rules find a smaller share of the known true pairs.
+    pub blocking_recall_floor: f64,
+}
+
+impl Default for MonitorSettings {
+    fn default() -> MonitorSettings {
+        MonitorSettings {
+            blocking_recall_floor: 0.95,
+        }
+    }
+}
+
 /// The whole settings file.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -107,6 +126,8 @@ pub struct Settings {
     pub blocking: BlockingSettings,
     /// `[model]`.
     pub model: ModelSettings,
+    /// `[monitor]`.
+    pub monitor: MonitorSettings,
 }
 
 impl Settings {
@@ -143,6 +164,12 @@ impl Settings {
         }
         if self.blocking.max_block_size < 2 || self.blocking.window < 1 {
             return Err("blocking.max_block_size must be at least 2 and blocking.window at least 1".into());
+        }
+        let floor = self.monitor.blocking_recall_floor;
+        if !(0.0..=1.0).contains(&floor) {
+            return Err(format!(
+                "monitor.blocking_recall_floor must be between 0 and 1, not {floor}"
+            ));
         }
         if self.model.expected_duplicates_per_record <= 0.0 {
             return Err("model.expected_duplicates_per_record must be positive".into());

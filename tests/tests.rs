@@ -33,3 +33,6 @@ mod matching;
 
 // Running as a nightly job: the scan lock.
 mod operations;
+
+// The blocking-recall monitor: merged pairs the rules still find, the floor's warning.
+mod monitor;

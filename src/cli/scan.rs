@@ -83,6 +83,10 @@ pub(crate) fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
         }
         ReportFormat::Text => print_report(&report, threshold),
     }
+    // A warning even when quiet: a nightly job must hear that duplicates are being lost.
+    if let Some(recall) = report.blocking_recall.as_ref().filter(|r| r.below_floor) {
+        warn_blocking_recall(recall);
+    }
     Ok(if report.changes.n_new > 0 {
         ExitCode::from(1)
     } else {
@@ -111,6 +115,15 @@ fn json_report(report: &ScanReport, threshold: f64) -> serde_json::Value {
         "clusters_resolved": report.changes.n_resolved,
         "rejected_pairs_raised_again": report.run.n_pairs_raised_again,
         "trained": report.trained,
+        "blocking_recall": report.blocking_recall.as_ref().map(|recall| serde_json::json!({
+            "known_pairs": recall.n_known_pairs,
+            "found": recall.n_found,
+            "share": recall.share(),
+            "floor": recall.floor,
+            "below_floor": recall.below_floor,
+            "by_rule": recall.per_rule.iter().map(|(rule, n)| (rule.to_string(), serde_json::json!(n))).collect::<serde_json::Map<_, _>>(),
+            "missed": recall.missed.iter().map(|(p, d)| [p.to_string(), d.to_string()]).collect::<Vec<_>>(),
+        })),
         "pairs_by_rule": report.n_pairs_by_rule.iter().map(|(rule, n)| (rule.to_string(), serde_json::json!(n))).collect::<serde_json::Map<_, _>>(),
         "seconds": report.timings.iter().map(|(stage, s)| (stage.to_string(), serde_json::json!(s))).collect::<serde_json::Map<_, _>>(),
     })
@@ -200,6 +213,28 @@ impl ScanLock {
     }
 }
 
+/// Says on stderr that the blocking rules lose known duplicates, and which.
+fn warn_blocking_recall(recall: &crate::monitor::BlockingRecall) {
+    const SHOWN: usize = 10;
+    let missed: Vec<String> = recall
+        .missed
+        .iter()
+        .take(SHOWN)
+        .map(|(principal, duplicate)| format!("{principal}–{duplicate}"))
+        .collect();
+    eprintln!(
+        "warning: blocking recall {:.1}% ({} of {} merged pairs) is below the floor of {:.1}% \
+         (monitor.blocking_recall_floor): the blocking rules no longer find known duplicates; \
+         not found (principal–duplicate): {}{}",
+        100.0 * recall.share(),
+        recall.n_found,
+        recall.n_known_pairs,
+        100.0 * recall.floor,
+        missed.join(", "),
+        if recall.missed.len() > SHOWN { ", …" } else { "" }
+    );
+}
+
 pub(crate) fn train(context: &Context, _args: TrainArgs) -> anyhow::Result<ExitCode> {
     run(
         context,
@@ -239,6 +274,23 @@ pub(crate) fn print_report(report: &ScanReport, threshold: f64) {
         report.n_blocks, report.n_capped_blocks
     );
     println!("pairs by blocking rule: {}", rules.join(", "));
+    if let Some(recall) = &report.blocking_recall {
+        let rules: Vec<String> = recall
+            .per_rule
+            .iter()
+            .filter(|(_, n)| *n > 0)
+            .map(|(rule, n)| format!("{rule} {n}"))
+            .collect();
+        println!(
+            "blocking recall: {} of {} merged pairs ({:.1}%) still found by the blocking rules (floor {:.1}%){}{}",
+            recall.n_found,
+            recall.n_known_pairs,
+            100.0 * recall.share(),
+            100.0 * recall.floor,
+            if rules.is_empty() { "" } else { "; by rule: " },
+            rules.join(", ")
+        );
+    }
     let stages: Vec<String> = report
         .timings
         .iter()

@@ -133,6 +133,18 @@ pub struct MergeInfo {
     pub fills: Vec<(String, Option<String>, String)>,
 }
 
+/// A pair known to be one person: the principal and one duplicate of a merge not undone, each
+/// as stored now.
+#[derive(Clone, Debug)]
+pub struct KnownPair {
+    /// The merge's id.
+    pub merge_id: i64,
+    /// The record kept.
+    pub principal: StoredRecord,
+    /// The record merged into it.
+    pub duplicate: StoredRecord,
+}
+
 /// Checks a person's rights on the records a decision touches (read inside its transaction).
 pub type Authorize<'a> = &'a dyn Fn(&[&PatientRecord]) -> Result<()>;
 
@@ -671,6 +683,45 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// The known true pairs: (principal, duplicate) of every merge not undone, oldest merge
+    /// first, both records as stored now (a principal edited since, a duplicate updated while
+    /// merged, a principal merged in turn into another record).
+    pub fn known_pairs(&self) -> Result<Vec<KnownPair>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT m.id, m.principal_id, d.record_id FROM merges m
+             JOIN merge_duplicates d ON d.merge_id = m.id
+             WHERE m.unmerged_at IS NULL
+             ORDER BY m.id, d.position",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((r.get::<_, i64>(0)?, RecordId(r.get(1)?), RecordId(r.get(2)?)))
+        })?;
+        let ids: Vec<(i64, RecordId, RecordId)> = rows.collect::<rusqlite::Result<_>>()?;
+        let mut distinct: Vec<RecordId> = ids.iter().flat_map(|(_, p, d)| [*p, *d]).collect();
+        distinct.sort_unstable();
+        distinct.dedup();
+        let records: HashMap<RecordId, StoredRecord> = self
+            .stored_records_by_id(&distinct)?
+            .into_iter()
+            .map(|stored| (stored.record.id, stored))
+            .collect();
+        let stored = |id: RecordId| {
+            records
+                .get(&id)
+                .cloned()
+                .ok_or_else(|| Error::Internal(format!("record id {id} of a merge is gone")))
+        };
+        ids.into_iter()
+            .map(|(merge_id, principal, duplicate)| {
+                Ok(KnownPair {
+                    merge_id,
+                    principal: stored(principal)?,
+                    duplicate: stored(duplicate)?,
+                })
+            })
+            .collect()
+    }
+
     /// The merges that touched a record (as principal or duplicate), oldest first.
     pub fn merges_of(&self, id: RecordId) -> Result<Vec<MergeInfo>> {
         let mut stmt = self.conn.prepare_cached(
@@ -793,6 +844,80 @@ mod tests {
             .collect()
     }
 
+    fn import(store: &mut Store, rows: &[ImportRow]) {
+        let options = ImportWriteOptions {
+            file: "test.csv",
+            operator: "test",
+            update: false,
+            strict: false,
+            n_problems_before: 0,
+            n_rejected_before: 0,
+            n_flagged_values: 0,
+            n_rows: rows.len(),
+        };
+        store.write_import(rows, &options).unwrap();
+    }
+
+    #[test]
+    fn known_pairs_are_the_merges_not_undone_as_stored_now() {
+        let mut store = Store::open_in_memory().unwrap();
+        let rows: Vec<ImportRow> = (1..=5u32)
+            .map(|i| {
+                let mut record = PatientRecord::new(Nnu::from_u32(100_000_000 + i).unwrap(), "Maria Teste");
+                if i != 1 {
+                    record.birth_date = Value::Valid(Date::new(1950, 1, 1).unwrap());
+                }
+                ImportRow {
+                    line: u64::from(i) + 1,
+                    record,
+                }
+            })
+            .collect();
+        import(&mut store, &rows);
+        let nnu = |i: u32| Nnu::from_u32(100_000_000 + i).unwrap();
+        let actor = Actor::System("test".into());
+        let allow = |_: &[&PatientRecord]| Ok(());
+        let mut merge = |principal: u32, duplicates: &[Nnu]| {
+            let request = MergeRequest {
+                principal: nnu(principal),
+                duplicates,
+                reason: None,
+                ticket: None,
+                force: false,
+                dry_run: false,
+            };
+            store.merge(&actor, &request, &allow).unwrap().merge_id
+        };
+        let kept = merge(1, &[nnu(3), nnu(2)]);
+        let undone = merge(4, &[nnu(5)]);
+        store.unmerge(&actor, undone, "teste", None, &allow).unwrap();
+        let known: Vec<(i64, Nnu, Nnu, Status)> = store
+            .known_pairs()
+            .unwrap()
+            .into_iter()
+            .map(|pair| {
+                assert_eq!(
+                    pair.principal.record.birth_date,
+                    Value::Valid(Date::new(1950, 1, 1).unwrap()),
+                    "the principal as stored now, filled by the merge"
+                );
+                (
+                    pair.merge_id,
+                    pair.principal.record.sns_number,
+                    pair.duplicate.record.sns_number,
+                    pair.duplicate.status,
+                )
+            })
+            .collect();
+        assert_eq!(
+            known,
+            [
+                (kept, nnu(1), nnu(3), Status::Merged),
+                (kept, nnu(1), nnu(2), Status::Merged)
+            ]
+        );
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(200))]
 
@@ -811,17 +936,7 @@ mod tests {
                     ImportRow { line: i as u64 + 2, record: record.clone() }
                 })
                 .collect();
-            let options = ImportWriteOptions {
-                file: "test.csv",
-                operator: "test",
-                update: false,
-                strict: false,
-                n_problems_before: 0,
-                n_rejected_before: 0,
-                n_flagged_values: 0,
-                n_rows: rows.len(),
-            };
-            store.write_import(&rows, &options).unwrap();
+            import(&mut store, &rows);
             let before = images(&store);
             let principal = principal % records.len();
             let duplicates: Vec<Nnu> = records
