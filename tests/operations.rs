@@ -189,6 +189,25 @@ fn a_chain_of_delta_scans_finds_the_candidates_of_a_full_scan() {
     assert_eq!(second["kind"], "delta", "{second}");
     let after_deltas = saved_pairs(&dir);
     assert!(after_deltas.iter().all(|(l, r)| *l != duplicate && *r != duplicate));
+    // The clusters a delta scan rewrote in part hold together.
+    let db = dir.database();
+    let count = |sql: &str| -> i64 { db.query_row(sql, [], |r| r.get(0)).unwrap() };
+    assert_eq!(count("SELECT COUNT(*) FROM pragma_foreign_key_check"), 0);
+    assert_eq!(
+        count(
+            "SELECT COUNT(*) FROM pairs p WHERE cluster_id IS NOT NULL AND NOT EXISTS
+               (SELECT 1 FROM cluster_members m WHERE m.cluster_id = p.cluster_id AND m.record_id = p.record_id_r)"
+        ),
+        0
+    );
+    assert_eq!(
+        count("SELECT COUNT(*) FROM clusters c WHERE n_records != (SELECT COUNT(*) FROM cluster_members m WHERE m.cluster_id = c.id)"),
+        0
+    );
+    assert_eq!(
+        count("SELECT COUNT(*) FROM clusters"),
+        second["clusters"].as_i64().unwrap()
+    );
 
     let full = json_report(&dir.scan(&["--settings", settings, "scan", "--full", "--report", "json"]));
     assert_eq!(full["kind"], "full");

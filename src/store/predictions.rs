@@ -138,7 +138,7 @@ fn stable_cluster_ids(
     conn: &rusqlite::Connection,
     clusters: &[Cluster],
     rescored: &dyn Fn(RecordId) -> bool,
-) -> rusqlite::Result<(Vec<u32>, ClusterChanges)> {
+) -> rusqlite::Result<(Vec<u32>, ClusterChanges, Vec<u32>)> {
     let mut previous: std::collections::HashMap<Vec<u32>, u32> = std::collections::HashMap::new();
     {
         let mut stmt =
@@ -195,7 +195,7 @@ fn stable_cluster_ids(
         .collect();
     changes.n_resolved = previous.len() as u64 - changes.n_rescored - changes.n_unchanged;
     crate::store::set_meta_on(conn, META_CLUSTER_ID_HIGH, &(next - 1).to_string())?;
-    Ok((ids, changes))
+    Ok((ids, changes, previous.into_values().collect()))
 }
 
 /// γ of each comparison, comma-separated, as saved with a pair (and with a rejection).
@@ -322,7 +322,7 @@ impl Store {
         let table: ScoringTable = outcome.model.scoring_table();
         let tx = super::immediate(&mut self.conn)?;
         let started = std::time::Instant::now();
-        let (ids, changes) = stable_cluster_ids(&tx, clusters, &|_| true)?;
+        let (ids, changes, _) = stable_cluster_ids(&tx, clusters, &|_| true)?;
         tx.execute_batch(
             "DELETE FROM pairs; DELETE FROM cluster_members; DELETE FROM clusters; DELETE FROM term_frequencies;",
         )?;
@@ -402,9 +402,37 @@ impl Store {
             .iter()
             .flat_map(|p| [p.pair.record_id_l, p.pair.record_id_r])
             .collect();
-        let (ids, changes) = stable_cluster_ids(&tx, &clusters, &|r| rescored.contains(&r))?;
-        tx.execute_batch("DELETE FROM cluster_members; DELETE FROM clusters;")?;
-        let cluster_of = insert_clusters(&tx, scan_id, &clusters, &ids)?;
+        let (ids, changes, previous) = stable_cluster_ids(&tx, &clusters, &|r| rescored.contains(&r))?;
+        // Only the clusters that changed are written: most of a night's queue is as it was.
+        let now: std::collections::HashSet<u32> = ids.iter().copied().collect();
+        let kept: std::collections::HashSet<u32> = previous.iter().copied().filter(|id| now.contains(id)).collect();
+        {
+            let mut delete_members = tx.prepare_cached("DELETE FROM cluster_members WHERE cluster_id = ?1")?;
+            let mut delete_cluster = tx.prepare_cached("DELETE FROM clusters WHERE id = ?1")?;
+            for id in previous.iter().filter(|id| !kept.contains(id)) {
+                delete_members.execute([id])?;
+                delete_cluster.execute([id])?;
+            }
+            let mut update_cluster =
+                tx.prepare_cached("UPDATE clusters SET scan_id = ?2, max_match_probability = ?3 WHERE id = ?1")?;
+            for (cluster, id) in clusters.iter().zip(&ids) {
+                if kept.contains(id) && cluster.record_ids.iter().any(|r| rescored.contains(r)) {
+                    update_cluster.execute(params![id, scan_id, cluster.max_match_probability])?;
+                }
+            }
+        }
+        let (new_clusters, new_ids): (Vec<Cluster>, Vec<u32>) = clusters
+            .iter()
+            .zip(&ids)
+            .filter(|(_, id)| !kept.contains(id))
+            .map(|(cluster, id)| (cluster.clone(), *id))
+            .unzip();
+        insert_clusters(&tx, scan_id, &new_clusters, &new_ids)?;
+        let cluster_of: std::collections::HashMap<RecordId, u32> = clusters
+            .iter()
+            .zip(&ids)
+            .flat_map(|(cluster, &id)| cluster.record_ids.iter().map(move |r| (*r, id)))
+            .collect();
         {
             let mut update =
                 tx.prepare_cached("UPDATE pairs SET cluster_id = ?3 WHERE record_id_l = ?1 AND record_id_r = ?2")?;
