@@ -17,7 +17,8 @@
 //! token, or with the concelho of birth (newborns first registered as "RN de …"); the whole
 //! name with any birth date; two name tokens (or, for short names, one token and the other's
 //! initial) with the birth year, or with the day and month in either order; two name tokens
-//! when a birth date is missing; the NIF.
+//! when a birth date is missing; the NIF; one name token and the concelho of birth with the
+//! birth year or the day and month (a typo in the other tokens and a mistyped date together).
 //!
 //! The token rules use each record's three *rarest* tokens in the registry: a duplicate keeps
 //! most of its name, so the two records share some of them, while keys on "Maria" or "Silva"
@@ -90,11 +91,16 @@ pub enum BlockingRule {
     NameTokensWithoutBirthDate,
     /// Same NIF.
     Nif,
+    /// One of each record's three rarest name tokens in common, the same concelho of birth and
+    /// the same birth year: a typo in the other tokens and the day or month mistyped.
+    NameTokenMunicipalityAndBirthYear,
+    /// The same, with the same day and month in either order: the year mistyped too.
+    NameTokenMunicipalityAndBirthDayMonth,
 }
 
 impl BlockingRule {
     /// Every rule.
-    pub const ALL: [BlockingRule; 11] = [
+    pub const ALL: [BlockingRule; 13] = [
         BlockingRule::BirthDateAndNameToken,
         BlockingRule::BirthDateAndMunicipality,
         BlockingRule::BirthDateAndForeignCountry,
@@ -106,6 +112,8 @@ impl BlockingRule {
         BlockingRule::NameTokenAndBirthDayMonth,
         BlockingRule::NameTokensWithoutBirthDate,
         BlockingRule::Nif,
+        BlockingRule::NameTokenMunicipalityAndBirthYear,
+        BlockingRule::NameTokenMunicipalityAndBirthDayMonth,
     ];
 
     /// Short name.
@@ -122,6 +130,8 @@ impl BlockingRule {
             BlockingRule::NameTokenAndBirthDayMonth => "first_or_last_name+birth_day_month",
             BlockingRule::NameTokensWithoutBirthDate => "name_tokens+no_birth_date",
             BlockingRule::Nif => "nif",
+            BlockingRule::NameTokenMunicipalityAndBirthYear => "name_token+birthplace+birth_year",
+            BlockingRule::NameTokenMunicipalityAndBirthDayMonth => "name_token+birthplace+birth_day_month",
         }
     }
 
@@ -132,8 +142,12 @@ impl BlockingRule {
             | BlockingRule::BirthDateAndMunicipality
             | BlockingRule::BirthDateAndForeignCountry
             | BlockingRule::BirthDateAndPlaceholder => KeyKind::BirthDate,
-            BlockingRule::NameTokensAndBirthYear | BlockingRule::NameTokenAndBirthYear => KeyKind::BirthYear,
-            BlockingRule::NameTokensAndBirthDayMonth | BlockingRule::NameTokenAndBirthDayMonth => KeyKind::DayMonth,
+            BlockingRule::NameTokensAndBirthYear
+            | BlockingRule::NameTokenAndBirthYear
+            | BlockingRule::NameTokenMunicipalityAndBirthYear => KeyKind::BirthYear,
+            BlockingRule::NameTokensAndBirthDayMonth
+            | BlockingRule::NameTokenAndBirthDayMonth
+            | BlockingRule::NameTokenMunicipalityAndBirthDayMonth => KeyKind::DayMonth,
             BlockingRule::FullName | BlockingRule::NameTokensWithoutBirthDate => KeyKind::NameToken,
             BlockingRule::Nif => KeyKind::Nif,
         }
@@ -581,6 +595,15 @@ fn split_block(
                 }
             }
         }
+        BlockingRule::NameTokenMunicipalityAndBirthYear | BlockingRule::NameTokenMunicipalityAndBirthDayMonth => {
+            for &id in ids {
+                if let Some(a) = attrs(id) {
+                    if let Some(m) = a.municipality {
+                        groups.extend(a.rare_tokens.iter().map(|t| (pair_hash(*t, m), id)));
+                    }
+                }
+            }
+        }
         BlockingRule::FullName | BlockingRule::NameTokensWithoutBirthDate => {
             // A token block: handle each name (or token pair) only in the block of its
             // smallest token hash, so that it is expanded once.
@@ -941,6 +964,16 @@ pub fn rules_pairing(a: &ComparableRecord, b: &ComparableRecord, n_records_with_
                         .any(|t| meet(&groups_in_token_block(x, *t), &groups_in_token_block(y, *t)))
             }
             BlockingRule::Nif => shares(KeyKind::Nif),
+            BlockingRule::NameTokenMunicipalityAndBirthYear => {
+                shares(KeyKind::BirthYear)
+                    && same(x.municipality, y.municipality)
+                    && meet(&x.rare_tokens, &y.rare_tokens)
+            }
+            BlockingRule::NameTokenMunicipalityAndBirthDayMonth => {
+                shares(KeyKind::DayMonth)
+                    && same(x.municipality, y.municipality)
+                    && meet(&x.rare_tokens, &y.rare_tokens)
+            }
         };
         if pairs {
             rules |= rule.bit();
