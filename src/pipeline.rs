@@ -23,7 +23,7 @@ use crate::monitor::{blocking_recall, BlockingRecall};
 use crate::predict::{comparison_vectors, predict, PairwisePrediction, RecordTable};
 use crate::progress::{Progress, Stage};
 use crate::record::{Nnu, PatientRecord, RecordId};
-use crate::scan_state::{self, ScanState, StateStamp};
+use crate::scan_state::{self, ScanState, StateStamp, WrittenAside};
 use crate::settings::Settings;
 use crate::store::predictions::{ClusterChanges, RaisedAgain, ScanFigures, ScanKind, ScanOutcome, ScanRun};
 use crate::store::{now_timestamp, Store, META_INDEX_KEYS_VERSION, META_INDEX_SEQ};
@@ -474,10 +474,19 @@ fn run_scan(
         full => full,
     };
     report.run.records_seq = records_seq;
-    let (keys, candidates) = match basis {
+    let (keys, candidates, written) = match basis {
         Basis::Full(reason) => {
             report.run.full_reason = reason;
-            full_scan(store, data_dir, settings, options, progress, &mut report, &mut lap)?
+            full_scan(
+                store,
+                data_dir,
+                settings,
+                options,
+                stamp,
+                progress,
+                &mut report,
+                &mut lap,
+            )?
         }
         Basis::Delta(state, previous) => delta_scan(
             store,
@@ -485,6 +494,7 @@ fn run_scan(
             settings,
             *state,
             &previous,
+            stamp,
             progress,
             &mut report,
             &mut lap,
@@ -500,9 +510,9 @@ fn run_scan(
         ));
         lap(&mut report, "monitor");
     }
-    // The state of this scan, for the next one. The scan's results are already committed; a
-    // failure here only makes the next scan a full one.
-    if let Err(error) = scan_state::save(data_dir.root(), stamp, &keys, &candidates.pairs) {
+    // The state of this scan, for the next one, written while the results were saved: put in
+    // place now that they are committed. A failure only makes the next scan a full one.
+    if let Err(error) = written.and_then(WrittenAside::install) {
         tracing::warn!(%error, "the scan state could not be saved: the next scan will be a full one");
     }
     lap(&mut report, "state");
@@ -567,15 +577,17 @@ impl Rejections {
 
 /// Every record against every other: candidates, (training), scoring with λ estimated on this
 /// registry, clustering, saving. Returns the blocking keys and candidates for the scan state.
+#[allow(clippy::too_many_arguments)]
 fn full_scan(
     store: &mut Store,
     data_dir: &DataDir,
     settings: &Settings,
     options: &ScanOptions,
+    stamp: StateStamp,
     progress: &dyn Progress,
     report: &mut ScanReport,
     lap: &mut impl FnMut(&mut ScanReport, &'static str),
-) -> Result<(Vec<RecordKeys>, Candidates)> {
+) -> Result<ScanOutput> {
     report.run.kind = ScanKind::Full;
     let mut records = prepared_records(store)?;
     if records.is_empty() {
@@ -676,23 +688,38 @@ fn full_scan(
     let rule_names = |rules: u16| BlockingRule::names(rules).join("|");
     drop(table);
     drop(records);
-    report.changes = store.save_scan(
-        report.scan_id,
-        &ScanOutcome {
-            run: &report.run,
-            model: &model,
-            threshold_match_probability: threshold,
-            rule_names: &rule_names,
-            raised_again: &raised_again,
-            figures: &report.figures,
-        },
-        &predictions,
-        &clusters,
-        &tf,
-    )?;
+    let (saved, written) = std::thread::scope(|scope| {
+        let writer = scope.spawn(|| scan_state::write_aside(data_dir.root(), stamp, &keys, &candidates.pairs));
+        let saved = store.save_scan(
+            report.scan_id,
+            &ScanOutcome {
+                run: &report.run,
+                model: &model,
+                threshold_match_probability: threshold,
+                rule_names: &rule_names,
+                raised_again: &raised_again,
+                figures: &report.figures,
+            },
+            &predictions,
+            &clusters,
+            &tf,
+        );
+        (saved, join_writer(writer))
+    });
+    report.changes = saved?;
     progress.finish();
     lap(report, "saving");
-    Ok((keys, candidates))
+    Ok((keys, candidates, written))
+}
+
+/// What a scan leaves: every record's blocking keys, the candidates, and the scan state written
+/// aside for the next scan.
+type ScanOutput = (Vec<RecordKeys>, Candidates, Result<WrittenAside>);
+
+fn join_writer(writer: std::thread::ScopedJoinHandle<'_, Result<WrittenAside>>) -> Result<WrittenAside> {
+    writer
+        .join()
+        .unwrap_or_else(|_| Err(Error::Internal("the scan state writer panicked".into())))
 }
 
 /// The records changed since the previous scan against all: the candidates are generated again
@@ -707,10 +734,11 @@ fn delta_scan(
     settings: &Settings,
     state: ScanState,
     previous: &crate::store::predictions::ScanInfo,
+    stamp: StateStamp,
     progress: &dyn Progress,
     report: &mut ScanReport,
     lap: &mut impl FnMut(&mut ScanReport, &'static str),
-) -> Result<(Vec<RecordKeys>, Candidates)> {
+) -> Result<ScanOutput> {
     report.run.kind = ScanKind::Delta;
     let mut changed_records: Vec<PatientRecord> = Vec::new();
     let mut changed: std::collections::HashSet<RecordId> = std::collections::HashSet::new();
@@ -810,25 +838,30 @@ fn delta_scan(
         n_pairs_saved: 0,
         n_clusters: 0,
     };
-    let (changes, n_pairs_saved, n_clusters) = store.save_delta_scan(
-        report.scan_id,
-        &ScanOutcome {
-            run: &report.run,
-            model: &model,
-            threshold_match_probability: threshold,
-            rule_names: &rule_names,
-            raised_again: &raised_again,
-            figures: &report.figures,
-        },
-        &removed,
-        &predictions,
-    )?;
+    let (saved, written) = std::thread::scope(|scope| {
+        let writer = scope.spawn(|| scan_state::write_aside(data_dir.root(), stamp, &keys, &candidates.pairs));
+        let saved = store.save_delta_scan(
+            report.scan_id,
+            &ScanOutcome {
+                run: &report.run,
+                model: &model,
+                threshold_match_probability: threshold,
+                rule_names: &rule_names,
+                raised_again: &raised_again,
+                figures: &report.figures,
+            },
+            &removed,
+            &predictions,
+        );
+        (saved, join_writer(writer))
+    });
+    let (changes, n_pairs_saved, n_clusters) = saved?;
     report.changes = changes;
     report.figures.n_pairs_saved = n_pairs_saved;
     report.figures.n_clusters = n_clusters;
     progress.finish();
     lap(report, "saving");
-    Ok((keys, candidates))
+    Ok((keys, candidates, written))
 }
 
 /// The model and term frequencies that score pairs as the latest scan did (or, before any

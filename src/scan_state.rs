@@ -52,6 +52,31 @@ pub fn path(root: &Path) -> PathBuf {
 
 /// Writes the state, replacing the previous one only once the whole file is written.
 pub fn save(root: &Path, stamp: StateStamp, keys: &[RecordKeys], pairs: &[CandidatePair]) -> Result<()> {
+    write_aside(root, stamp, keys, pairs)?.install()
+}
+
+/// A state written beside the current one, not yet in its place.
+#[derive(Debug)]
+pub struct WrittenAside {
+    tmp: PathBuf,
+    target: PathBuf,
+}
+
+impl WrittenAside {
+    /// Puts the state in place of the previous one (a rename: all or nothing).
+    pub fn install(self) -> Result<()> {
+        std::fs::rename(&self.tmp, &self.target).map_err(|e| Error::io(&self.target, e))
+    }
+}
+
+/// Writes the state beside the current one: a scan writes it while its results are saved, and
+/// installs it once they are committed.
+pub fn write_aside(
+    root: &Path,
+    stamp: StateStamp,
+    keys: &[RecordKeys],
+    pairs: &[CandidatePair],
+) -> Result<WrittenAside> {
     let target = path(root);
     let tmp = target.with_extension("bin.tmp");
     let io = |e: std::io::Error| Error::io(&tmp, e);
@@ -82,7 +107,7 @@ pub fn save(root: &Path, stamp: StateStamp, keys: &[RecordKeys], pairs: &[Candid
     out.write_all(END).map_err(io)?;
     let file = out.into_inner().map_err(|e| io(e.into_error()))?;
     file.sync_all().map_err(io)?;
-    std::fs::rename(&tmp, &target).map_err(|e| Error::io(&target, e))
+    Ok(WrittenAside { tmp, target })
 }
 
 /// Reads the state, or `None` when there is none or it cannot be read (an older format, a
