@@ -275,6 +275,18 @@ fn a_killed_scan_leaves_the_results_and_the_next_scan_picks_up() {
     // And the one after is a delta again, with nothing new: exit code 0.
     let quiet = dir.unico_ok(&["-q", "scan"], 0);
     assert_eq!(quiet.stdout, "", "a quiet scan with nothing new says nothing");
+    // Every run is listed, the killed ones as failed.
+    let runs: serde_json::Value =
+        serde_json::from_str(&dir.unico_ok(&["scans", "--format", "json"], 0).stdout).unwrap();
+    let runs = runs.as_array().unwrap();
+    assert_eq!(runs[0]["kind"], "delta");
+    assert_eq!(runs[0]["status"], "done");
+    assert_eq!(runs[1]["full_reason"], "the previous scan left no state");
+    assert!(runs
+        .iter()
+        .any(|r| r["status"] == "failed" && r["error"] == "interrupted"));
+    let table = dir.unico_ok(&["scans"], 0).stdout;
+    assert!(table.contains("interrupted") && table.contains("delta"), "{table}");
 }
 
 #[test]

@@ -78,6 +78,8 @@ enum Command {
     Scan(scan::Args),
     /// Estimate the model on this registry (u from random pairs, m by EM), save it, and scan with it.
     Train(scan::TrainArgs),
+    /// List the scan runs, newest first: kind, status, what they compared and changed.
+    Scans(scan::RunsArgs),
     /// Show the model: prior, and m, u and weight of every comparison level.
     Model(model::Args),
     /// List the clusters and pairs of the latest scan, best first.
@@ -202,6 +204,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Index(args) => index::run(&context, args),
         Command::Scan(args) => scan::run(&context, args),
         Command::Train(args) => scan::train(&context, args),
+        Command::Scans(args) => scan::runs(&context, args),
         Command::Model(args) => model::run(&context, args),
         Command::Candidates(args) => candidates::run(&context, args),
         Command::Explain(args) => explain::run(&context, args),

@@ -41,6 +41,48 @@ pub enum ReportFormat {
     Json,
 }
 
+/// List the scan runs.
+#[derive(Debug, clap::Args)]
+pub struct RunsArgs {
+    /// At most this many, newest first.
+    #[arg(long, default_value_t = 20)]
+    limit: usize,
+    /// Text for people, or JSON.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    format: ReportFormat,
+}
+
+pub(crate) fn runs(context: &Context, args: RunsArgs) -> anyhow::Result<ExitCode> {
+    let store = context.data_dir.open_store()?;
+    let runs = store.scan_runs(args.limit)?;
+    if args.format == ReportFormat::Json {
+        println!("{}", serde_json::to_string_pretty(&runs)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!(
+        "{:>5} {:<6} {:<8} {:<20} {:<20} {:>9} {:>9} {:>9} {:>8} {:>6} {:>8}  note",
+        "scan", "kind", "status", "started", "finished", "records", "compared", "scored", "clusters", "new", "resolved"
+    );
+    for run in &runs {
+        println!(
+            "{:>5} {:<6} {:<8} {:<20} {:<20} {:>9} {:>9} {:>9} {:>8} {:>6} {:>8}  {}",
+            run.id,
+            run.kind,
+            run.status,
+            run.started_at,
+            run.finished_at.as_deref().unwrap_or("-"),
+            run.n_records,
+            run.n_records_compared,
+            run.n_pairs_scored,
+            run.n_clusters,
+            run.n_clusters_new,
+            run.n_clusters_resolved,
+            run.error.as_deref().unwrap_or(&run.full_reason)
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 /// Estimate the model on this registry and save it.
 #[derive(Debug, clap::Args)]
 pub struct TrainArgs {}
