@@ -106,9 +106,55 @@ fn json_report(run: &crate::util::Run) -> serde_json::Value {
 
 #[test]
 fn a_chain_of_delta_scans_finds_the_candidates_of_a_full_scan() {
-    let dir = Dir::new();
     // Every candidate pair is saved, so that the saved pairs are the candidate set.
-    let settings = dir.write("settings.toml", "[scan]\nkeep_min_probability = 1e-300\n");
+    let dir = delta_chain("[scan]\nkeep_min_probability = 1e-300\n");
+    // Changed settings make the next scan a full one.
+    let other = dir.write(
+        "other.toml",
+        "[scan]\nkeep_min_probability = 1e-300\n[blocking]\nwindow = 3\n",
+    );
+    let changed = json_report(&dir.scan(&["--settings", other.to_str().unwrap(), "scan", "--report", "json"]));
+    assert_eq!(changed["kind"], "full");
+    assert_eq!(changed["full_reason"], "the settings or the model changed");
+}
+
+#[test]
+fn delta_scans_follow_windowed_blocks() {
+    // Tiny blocks: most are windowed, so a new or changed record changes which of its
+    // unchanged neighbours are paired, and a pair of two unchanged records comes or goes.
+    let settings = "[scan]\nkeep_min_probability = 1e-300\n[blocking]\nmax_block_size = 3\nwindow = 1\n";
+    delta_chain(settings);
+    // Six namesakes born the same day, each paired with its neighbour only.
+    let dir = Dir::new();
+    let settings = dir.write("settings.toml", settings);
+    let settings = settings.to_str().unwrap();
+    let (header, _) = sample_rows();
+    let row = |nnu: u32, name: &str| format!("{nnu},{name},F,1950-01-01,PT,PT,Lisboa,Lisboa,,U1,,atualizado,,");
+    let namesakes: Vec<String> = (1..=6).map(|i| row(300_000_000 + i, "Maria Costa Silva")).collect();
+    let file = dir.write("namesakes.csv", format!("{header}\n{}\n", namesakes.join("\n")));
+    dir.unico_ok(&["-q", "import", file.to_str().unwrap()], 0);
+    dir.scan(&["--settings", settings, "-q", "scan"]);
+    let pair = ("300000002".to_string(), "300000004".to_string());
+    assert!(!saved_pairs(&dir).contains(&pair), "not neighbours yet");
+    // The third leaves the block: the second and the fourth, both unchanged, are neighbours now.
+    let renamed = dir.write(
+        "renamed.csv",
+        format!("{header}\n{}\n", row(300_000_003, "Joana Antunes")),
+    );
+    dir.unico_ok(&["-q", "import", "--update", renamed.to_str().unwrap()], 0);
+    let delta = json_report(&dir.scan(&["--settings", settings, "scan", "--report", "json"]));
+    assert_eq!(delta["kind"], "delta");
+    let after_delta = saved_pairs(&dir);
+    assert!(after_delta.contains(&pair), "{after_delta:?}");
+    dir.scan(&["--settings", settings, "-q", "scan", "--full"]);
+    assert_eq!(after_delta, saved_pairs(&dir));
+}
+
+/// Imports the sample in three parts with corrections and a merge between them, scans after
+/// each (a full scan, then delta scans), and checks that a full scan finds the same candidates.
+fn delta_chain(settings_text: &str) -> Dir {
+    let dir = Dir::new();
+    let settings = dir.write("settings.toml", settings_text);
     let settings = settings.to_str().unwrap();
     let (header, rows) = sample_rows();
     let file = |name: &str, rows: &[String]| {
@@ -216,15 +262,7 @@ fn a_chain_of_delta_scans_finds_the_candidates_of_a_full_scan() {
     assert!(after_full.len() > 300, "{}", after_full.len());
     assert_eq!(after_deltas, after_full);
     assert_eq!(second["candidate_pairs"], full["candidate_pairs"]);
-
-    // Changed settings make the next scan a full one.
-    let other = dir.write(
-        "other.toml",
-        "[scan]\nkeep_min_probability = 1e-300\n[blocking]\nwindow = 3\n",
-    );
-    let changed = json_report(&dir.scan(&["--settings", other.to_str().unwrap(), "scan", "--report", "json"]));
-    assert_eq!(changed["kind"], "full");
-    assert_eq!(changed["full_reason"], "the settings or the model changed");
+    dir
 }
 
 #[test]
