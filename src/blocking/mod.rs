@@ -664,11 +664,15 @@ fn split_block(
 
 /// The caps of one rule's blocks.
 fn rule_config(rule: BlockingRule, config: BlockingConfig) -> BlockingConfig {
-    // A single name token is a loose key: its blocks are capped twice as hard. Two tokens with a
+    // A single name token is a loose key (even with the concelho): its blocks are capped twice
+    // as hard. Two tokens with a
     // birth year or a day and month make the largest blocks of the rest (a year holds a
     // hundredth of the registry): their window is narrower.
     match rule {
-        BlockingRule::NameTokenAndBirthYear | BlockingRule::NameTokenAndBirthDayMonth => BlockingConfig {
+        BlockingRule::NameTokenAndBirthYear
+        | BlockingRule::NameTokenAndBirthDayMonth
+        | BlockingRule::NameTokenMunicipalityAndBirthYear
+        | BlockingRule::NameTokenMunicipalityAndBirthDayMonth => BlockingConfig {
             max_block_size: (config.max_block_size / 2).max(2),
             window: (config.window / 2).max(1),
         },
