@@ -339,6 +339,7 @@ pub fn candidate_pairs(
     keys: &[RecordKeys],
     config: BlockingConfig,
 ) -> Result<Candidates, index::IndexError> {
+    let started = std::time::Instant::now();
     // The records' attributes (parallel) while the index's postings are read (sequential).
     let (attributes, coarse) = rayon::join(
         || attributes(keys),
@@ -353,6 +354,7 @@ pub fn candidate_pairs(
         },
     );
     let coarse = coarse?;
+    tracing::debug!(seconds = started.elapsed().as_secs_f64(), "attributes and postings");
     // One output per worker, not per block.
     let BlockOutput {
         mut pairs,
@@ -371,7 +373,9 @@ pub fn candidate_pairs(
         })
         .reduce(BlockOutput::default, BlockOutput::merge);
     drop(coarse);
+    tracing::debug!(seconds = started.elapsed().as_secs_f64(), n = pairs.len(), "blocks split");
     pairs.par_sort_unstable_by_key(|(packed, _)| *packed);
+    tracing::debug!(seconds = started.elapsed().as_secs_f64(), "pairs sorted");
     let mut out: Vec<CandidatePair> = Vec::with_capacity(pairs.len() / 2);
     let mut last_packed = u64::MAX;
     for (packed, bit) in pairs {

@@ -290,8 +290,11 @@ impl Store {
         chunk_len: usize,
         mut f: impl FnMut(Vec<PatientRecord>, Vec<RecordId>) -> Result<()>,
     ) -> Result<i64> {
+        // Everything in id order (a rebuild); a few changes through the change_seq index (in id
+        // order, SQLite would read the whole table to avoid a sort).
+        let order = if seq == 0 { "id" } else { "change_seq" };
         let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {RECORD_COLUMNS}, change_seq FROM records WHERE change_seq > ?1 ORDER BY id"
+            "SELECT {RECORD_COLUMNS}, change_seq FROM records WHERE change_seq > ?1 ORDER BY {order}"
         ))?;
         let mut rows = stmt.query([seq])?;
         let (mut active, mut inactive, mut max_seq) = (Vec::new(), Vec::new(), seq);
