@@ -1,6 +1,7 @@
 //! Check before registering, measured: `match` latency in process (p50, p95, p99 over 1,000
 //! lookups of damaged copies of registered people) and FHIR `Patient/$match` over HTTP with 50
-//! concurrent clients on loopback (bounded: 20 requests each), against a registry that was
+//! concurrent clients on loopback (bounded: 20 requests each, 10 s per request, no request
+//! started after 120 s), against a registry that was
 //! imported and scanned (by `benches/macro.sh`, or by hand):
 //!
 //!   cargo bench --bench matching -- bench-out/data-1000000
@@ -119,15 +120,25 @@ fn main() {
         .expect("a token");
     let token = token["token"].as_str().expect("a token").to_string();
     let (clients, per_client) = (50usize, 20usize);
+    // Bounded in time as well as in count: a request that hangs fails, and no client starts a
+    // request once the load has run this long (the requests not sent count as errors).
+    let agent = ureq::AgentBuilder::new()
+        .timeout(std::time::Duration::from_secs(10))
+        .build();
+    let deadline = std::time::Duration::from_secs(120);
     let started = Instant::now();
     let results: Vec<(Vec<f64>, usize)> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..clients)
             .map(|c| {
-                let (base, token, records) = (&base, &token, &records);
+                let (base, token, records, agent) = (&base, &token, &records, &agent);
                 scope.spawn(move || {
                     let mut times = Vec::new();
                     let mut errors = 0;
                     for k in 0..per_client {
+                        if started.elapsed() > deadline {
+                            errors += per_client - k;
+                            break;
+                        }
                         let record = &records[(c * per_client + k) % records.len()];
                         let body = serde_json::json!({"resourceType": "Parameters", "parameter": [
                             {"name": "resource", "resource": {"resourceType": "Patient",
@@ -135,7 +146,8 @@ fn main() {
                                 "birthDate": record.birth_date.to_text()}},
                             {"name": "count", "valueInteger": 5}]});
                         let t = Instant::now();
-                        match ureq::post(&format!("{base}/fhir/Patient/$match"))
+                        match agent
+                            .post(&format!("{base}/fhir/Patient/$match"))
                             .set("Authorization", &format!("Bearer {token}"))
                             .send_json(body)
                         {

@@ -1,14 +1,15 @@
 //! Single-record search: the ticket-lookup and check-before-create path.
 //!
-//! Consumes a [`SearchQuery`]; produces the best record ids with their Tantivy scores.
+//! Consumes a [`SearchQuery`]; produces the best record ids with their scores.
 //!
-//! The query is a Boolean disjunction (every clause SHOULD):
+//! The query is a disjunction: a record's score is the sum of the scores of the clauses it
+//! matches, as a Tantivy Boolean query of SHOULD clauses would give it:
 //!
 //! - one exact BM25 term per block key, so sharing a rare key weighs more than a common one;
 //! - per name token (after the name analyzer), an exact BM25 term, plus, for tokens of at
-//!   least [`FUZZY_MIN_CHARS`] characters, a fuzzy term at Levenshtein distance 1 with
-//!   transpositions counting as 1. Tantivy scores a fuzzy match with a constant 1, so a typo
-//!   earns 1 and an exact spelling earns 1 plus its BM25 score;
+//!   least [`FUZZY_MIN_CHARS`] characters, a fuzzy clause at Levenshtein distance 1 with
+//!   transpositions counting as 1, scored [`FUZZY_SCORE`] like Tantivy's fuzzy query, so a
+//!   typo earns 1 and an exact spelling earns 1 plus its BM25 score;
 //! - the birth date, exact and boosted by [`BIRTH_DATE_BOOST`];
 //! - the birthplace, exact.
 //!
@@ -16,19 +17,28 @@
 //! ordering is exact even across segments and at the `limit` cut. Deleted documents never
 //! match.
 //!
-//! Performance: a search touches only the posting lists of its terms and the name terms
-//! within distance 1 of a token; record ids come from the fast column, never from the
-//! document store.
+//! Performance: a million records make posting lists of a hundred thousand documents for a
+//! common name or birth year, and scoring every document of their union cost most of a
+//! lookup. The search prunes instead (MaxScore): clauses are ordered by the most they can
+//! add; once the `limit` best records so far are known, the clauses that together cannot lift
+//! a record to the worst of them no longer propose records, they are only asked about the
+//! records the other clauses propose. The result is the same as scoring every document. The
+//! fuzzy clause reads only the name terms that start like the token (an edit after the first
+//! character) plus the few spellings with the first character edited, looked up one by one,
+//! instead of the whole name dictionary; record ids come from the fast column, read only for
+//! a record that enters the best `limit`.
 
 use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
-use std::sync::Arc;
 
-use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::ColumnValues;
-use tantivy::query::{BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, TermQuery};
-use tantivy::schema::IndexRecordOption;
-use tantivy::{DocId, Score, Searcher, SegmentOrdinal, SegmentReader, Term};
+use tantivy::fieldnorm::FieldNormReader;
+use tantivy::index::InvertedIndexReader;
+use tantivy::postings::Postings;
+use tantivy::postings::SegmentPostings;
+use tantivy::query::{Bm25Weight, Scorer};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{DocId, DocSet, Score, Searcher, SegmentReader, Term, TERMINATED};
 
 use crate::error::IndexError;
 use crate::schema::{CandidateSchema, RECORD_ID_COLUMN};
@@ -41,6 +51,14 @@ pub(crate) const FUZZY_MIN_CHARS: usize = 5;
 /// The boost of the birth date clause.
 pub(crate) const BIRTH_DATE_BOOST: Score = 2.0;
 
+/// The score of a fuzzy clause, whatever the term it matched (Tantivy's fuzzy query scores a
+/// constant 1 too).
+pub(crate) const FUZZY_SCORE: Score = 1.0;
+
+/// The letters tried in place of, or before, a token's first character: the name analyzer
+/// folds names to ASCII, so a first character outside them is only matched exactly.
+const FIRST_LETTERS: std::ops::RangeInclusive<u8> = b'a'..=b'z';
+
 /// Runs `query` and returns the best `limit` `(record id, score)` pairs, best first.
 pub(crate) fn search(
     searcher: &Searcher,
@@ -51,50 +69,368 @@ pub(crate) fn search(
     if limit == 0 {
         return Ok(Vec::new());
     }
-    let Some(query) = build_query(schema, query) else {
+    let clauses = Clauses::build(searcher, schema, query)?;
+    if clauses.scored.is_empty() && clauses.fuzzy.is_empty() {
         return Ok(Vec::new());
-    };
-    searcher
-        .search(&query, &TopRecords { limit })
-        .map_err(IndexError::Query)
+    }
+    let mut top = TopHits::new(limit);
+    for segment in searcher.segment_readers() {
+        let cursors = clauses.cursors(segment)?;
+        collect_segment(segment, cursors, &mut top)?;
+    }
+    Ok(top.into_sorted())
 }
 
-/// Builds the Boolean query, or `None` if it has no clause.
-fn build_query(schema: &CandidateSchema, query: &SearchQuery) -> Option<BooleanQuery> {
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    for key in query.block_keys {
-        let term = Term::from_field_bytes(schema.block_key, key);
-        clauses.push((Occur::Should, Box::new(TermQuery::new(term, IndexRecordOption::Basic))));
-    }
+/// The clauses of a query, for every segment.
+struct Clauses {
+    /// Exact terms, scored by BM25 with the searcher's statistics.
+    scored: Vec<ScoredTerm>,
+    /// Name tokens also matched within one edit.
+    fuzzy: Vec<String>,
+    /// The name field.
+    name: Field,
+}
 
-    let mut analyzer = name_analyzer();
-    let mut tokens = Vec::new();
-    for token in query.name_tokens {
-        analyze_into(&mut analyzer, token, &mut tokens);
-    }
-    for token in &tokens {
-        let term = Term::from_field_text(schema.name, token);
-        let exact = Box::new(TermQuery::new(term.clone(), IndexRecordOption::WithFreqs));
-        if token.chars().count() < FUZZY_MIN_CHARS {
-            clauses.push((Occur::Should, exact));
-        } else {
-            let fuzzy = Box::new(FuzzyTermQuery::new(term, 1, true));
-            let either = BooleanQuery::new(vec![(Occur::Should, exact), (Occur::Should, fuzzy)]);
-            clauses.push((Occur::Should, Box::new(either)));
+/// An exact term and its BM25 weight (boost included).
+struct ScoredTerm {
+    term: Term,
+    record_option: IndexRecordOption,
+    bm25: Bm25Weight,
+}
+
+impl Clauses {
+    fn build(searcher: &Searcher, schema: &CandidateSchema, query: &SearchQuery) -> Result<Clauses, IndexError> {
+        let mut scored = Vec::new();
+        let mut add = |term: Term, record_option, boost| -> Result<(), IndexError> {
+            let bm25 = Bm25Weight::for_terms(searcher, std::slice::from_ref(&term)).map_err(IndexError::Query)?;
+            scored.push(ScoredTerm {
+                term,
+                record_option,
+                bm25: bm25.boost_by(boost),
+            });
+            Ok(())
+        };
+        for key in query.block_keys {
+            add(
+                Term::from_field_bytes(schema.block_key, key),
+                IndexRecordOption::Basic,
+                1.0,
+            )?;
         }
+
+        let mut analyzer = name_analyzer();
+        let mut tokens = Vec::new();
+        for token in query.name_tokens {
+            analyze_into(&mut analyzer, token, &mut tokens);
+        }
+        let mut fuzzy = Vec::new();
+        for token in tokens {
+            add(
+                Term::from_field_text(schema.name, &token),
+                IndexRecordOption::WithFreqs,
+                1.0,
+            )?;
+            if token.chars().count() >= FUZZY_MIN_CHARS {
+                fuzzy.push(token);
+            }
+        }
+
+        if let Some(birth_date) = query.birth_date {
+            add(
+                Term::from_field_text(schema.birth_date, birth_date),
+                IndexRecordOption::Basic,
+                BIRTH_DATE_BOOST,
+            )?;
+        }
+        if let Some(birthplace) = query.birthplace {
+            add(
+                Term::from_field_text(schema.birthplace, birthplace),
+                IndexRecordOption::Basic,
+                1.0,
+            )?;
+        }
+        Ok(Clauses {
+            scored,
+            fuzzy,
+            name: schema.name,
+        })
     }
 
-    if let Some(birth_date) = query.birth_date {
-        let term = Term::from_field_text(schema.birth_date, birth_date);
-        let exact = Box::new(TermQuery::new(term, IndexRecordOption::Basic));
-        clauses.push((Occur::Should, Box::new(BoostQuery::new(exact, BIRTH_DATE_BOOST))));
+    /// The clauses' cursors in one segment, leaving out those that match nothing there.
+    fn cursors(&self, segment: &SegmentReader) -> Result<Vec<Cursor>, IndexError> {
+        let mut cursors = Vec::with_capacity(self.scored.len() + self.fuzzy.len());
+        for scored in &self.scored {
+            let field = scored.term.field();
+            let inverted_index = segment.inverted_index(field).map_err(IndexError::Query)?;
+            let Some(info) = inverted_index.get_term_info(&scored.term)? else {
+                continue;
+            };
+            let postings = inverted_index.read_postings_from_terminfo(&info, scored.record_option)?;
+            let fieldnorms = segment
+                .fieldnorms_readers()
+                .get_field(field)
+                .map_err(IndexError::Query)?
+                .unwrap_or_else(|| FieldNormReader::constant(segment.max_doc(), 1));
+            cursors.push(Cursor {
+                max_score: scored.bm25.max_score(),
+                scorer: Box::new(TermDocs {
+                    postings,
+                    fieldnorms,
+                    bm25: scored.bm25.clone(),
+                }),
+            });
+        }
+        if !self.fuzzy.is_empty() {
+            let names = segment.inverted_index(self.name).map_err(IndexError::Query)?;
+            for token in &self.fuzzy {
+                let docs = FuzzyDocs::new(&names, token)?;
+                if docs.doc() != TERMINATED {
+                    cursors.push(Cursor {
+                        scorer: Box::new(docs),
+                        max_score: FUZZY_SCORE,
+                    });
+                }
+            }
+        }
+        Ok(cursors)
     }
-    if let Some(birthplace) = query.birthplace {
-        let term = Term::from_field_text(schema.birthplace, birthplace);
-        clauses.push((Occur::Should, Box::new(TermQuery::new(term, IndexRecordOption::Basic))));
+}
+
+/// The documents of an exact term, scored by BM25 as Tantivy's term query scores them.
+struct TermDocs {
+    postings: SegmentPostings,
+    fieldnorms: FieldNormReader,
+    bm25: Bm25Weight,
+}
+
+impl DocSet for TermDocs {
+    fn advance(&mut self) -> DocId {
+        self.postings.advance()
     }
 
-    (!clauses.is_empty()).then(|| BooleanQuery::new(clauses))
+    fn seek(&mut self, target: DocId) -> DocId {
+        self.postings.seek(target)
+    }
+
+    fn doc(&self) -> DocId {
+        self.postings.doc()
+    }
+
+    fn size_hint(&self) -> u32 {
+        self.postings.size_hint()
+    }
+}
+
+impl Scorer for TermDocs {
+    fn score(&mut self) -> Score {
+        let fieldnorm_id = self.fieldnorms.fieldnorm_id(self.postings.doc());
+        self.bm25.score(fieldnorm_id, self.postings.term_freq())
+    }
+}
+
+/// One clause in one segment: its documents in order, and the most it adds to a score.
+struct Cursor {
+    scorer: Box<dyn Scorer>,
+    max_score: Score,
+}
+
+/// Whether `bound` is below `threshold` by more than the rounding of a sum of scores, so that
+/// a record whose score is at most `bound` can be passed over.
+fn surely_below(bound: Score, threshold: Score) -> bool {
+    bound < threshold - threshold.abs() * 1e-4
+}
+
+/// Offers `top` every record of `segment` that may rank among its best (MaxScore).
+fn collect_segment(segment: &SegmentReader, mut cursors: Vec<Cursor>, top: &mut TopHits) -> Result<(), IndexError> {
+    let record_ids = segment
+        .fast_fields()
+        .u64(RECORD_ID_COLUMN)
+        .map_err(IndexError::Query)?
+        .first_or_default_col(0);
+    let alive = segment.alive_bitset();
+    cursors.sort_by(|a, b| a.max_score.total_cmp(&b.max_score));
+    // bounds[i]: the most that the first i clauses add together.
+    let mut bounds = Vec::with_capacity(cursors.len() + 1);
+    bounds.push(0.0);
+    for cursor in &cursors {
+        bounds.push(bounds[bounds.len() - 1] + cursor.max_score);
+    }
+    let mut contributions: Vec<Score> = vec![0.0; cursors.len()];
+    loop {
+        let threshold = top.threshold();
+        // The first `essential` clauses cannot lift a record to the threshold on their own:
+        // they are only asked about the records that the others propose.
+        let essential = bounds
+            .partition_point(|&bound| surely_below(bound, threshold))
+            .saturating_sub(1);
+        let Some(doc) = cursors[essential..].iter().map(|c| c.scorer.doc()).min() else {
+            break;
+        };
+        if doc == TERMINATED {
+            break;
+        }
+        contributions.fill(0.0);
+        let mut score = 0.0;
+        for (cursor, contribution) in cursors[essential..].iter_mut().zip(&mut contributions[essential..]) {
+            if cursor.scorer.doc() == doc {
+                *contribution = cursor.scorer.score();
+                score += *contribution;
+                cursor.scorer.advance();
+            }
+        }
+        let mut reachable = true;
+        for i in (0..essential).rev() {
+            if surely_below(score + bounds[i + 1], threshold) {
+                reachable = false;
+                break;
+            }
+            let cursor = &mut cursors[i];
+            if cursor.scorer.doc() < doc {
+                cursor.scorer.seek(doc);
+            }
+            if cursor.scorer.doc() == doc {
+                contributions[i] = cursor.scorer.score();
+                score += contributions[i];
+            }
+        }
+        if !reachable || surely_below(score, threshold) || alive.is_some_and(|alive| alive.is_deleted(doc)) {
+            continue;
+        }
+        // Summed in clause order, so that records matching the same clauses tie exactly.
+        let score: Score = contributions.iter().sum();
+        // Record ids are written from `u32` values, so the cast is lossless.
+        top.offer(score, || record_ids.get_val(doc) as u32);
+    }
+    Ok(())
+}
+
+/// The documents of the name terms within one edit of a token (the token itself included),
+/// each scored [`FUZZY_SCORE`].
+struct FuzzyDocs {
+    postings: Vec<SegmentPostings>,
+    doc: DocId,
+}
+
+impl FuzzyDocs {
+    fn new(names: &InvertedIndexReader, token: &str) -> Result<FuzzyDocs, IndexError> {
+        let terms = names.terms();
+        let mut infos = Vec::new();
+        let first_len = token.chars().next().map_or(0, char::len_utf8);
+        let (first, rest) = token.as_bytes().split_at(first_len);
+        // An edit after the first character keeps it: the terms that start with it.
+        let mut next_first = first.to_vec();
+        if let Some(last) = next_first.last_mut() {
+            // UTF-8 has no 0xFF byte, so this is the first key past the prefix.
+            *last += 1;
+        }
+        let mut stream = terms.range().ge(first).lt(&next_first).into_stream()?;
+        while stream.advance() {
+            if std::str::from_utf8(stream.key()).is_ok_and(|term| within_one_edit(token, term)) {
+                infos.push(stream.value().clone());
+            }
+        }
+        // An edit of the first character: a handful of spellings, looked up one by one.
+        let mut spellings: Vec<Vec<u8>> = Vec::with_capacity(2 * FIRST_LETTERS.len() + 2);
+        spellings.push(rest.to_vec());
+        let chars: Vec<char> = token.chars().collect();
+        if chars.len() >= 2 {
+            let mut swapped = String::with_capacity(token.len());
+            swapped.push(chars[1]);
+            swapped.push(chars[0]);
+            swapped.extend(&chars[2..]);
+            spellings.push(swapped.into_bytes());
+        }
+        for letter in FIRST_LETTERS {
+            spellings.push([&[letter], rest].concat());
+            spellings.push([&[letter], token.as_bytes()].concat());
+        }
+        spellings.retain(|spelling| !spelling.is_empty() && !spelling.starts_with(first));
+        spellings.sort_unstable();
+        spellings.dedup();
+        for spelling in &spellings {
+            if let Some(info) = terms.get(spelling)? {
+                infos.push(info);
+            }
+        }
+        let postings = infos
+            .iter()
+            .map(|info| names.read_postings_from_terminfo(info, IndexRecordOption::Basic))
+            .collect::<Result<Vec<_>, _>>()?;
+        let doc = postings.iter().map(DocSet::doc).min().unwrap_or(TERMINATED);
+        Ok(FuzzyDocs { postings, doc })
+    }
+}
+
+impl DocSet for FuzzyDocs {
+    fn advance(&mut self) -> DocId {
+        let current = self.doc;
+        let mut doc = TERMINATED;
+        for postings in &mut self.postings {
+            if postings.doc() == current {
+                postings.advance();
+            }
+            doc = doc.min(postings.doc());
+        }
+        self.doc = doc;
+        doc
+    }
+
+    fn seek(&mut self, target: DocId) -> DocId {
+        let mut doc = TERMINATED;
+        for postings in &mut self.postings {
+            if postings.doc() < target {
+                postings.seek(target);
+            }
+            doc = doc.min(postings.doc());
+        }
+        self.doc = doc;
+        doc
+    }
+
+    fn doc(&self) -> DocId {
+        self.doc
+    }
+
+    fn size_hint(&self) -> u32 {
+        self.postings.iter().map(DocSet::size_hint).sum()
+    }
+}
+
+impl Scorer for FuzzyDocs {
+    fn score(&mut self) -> Score {
+        FUZZY_SCORE
+    }
+}
+
+/// Whether `a` becomes `b` by at most one insertion, deletion, substitution or transposition
+/// of adjacent characters.
+fn within_one_edit(a: &str, b: &str) -> bool {
+    if a.is_ascii() && b.is_ascii() {
+        within_one_edit_of(a.as_bytes(), b.as_bytes())
+    } else {
+        let a: Vec<char> = a.chars().collect();
+        let b: Vec<char> = b.chars().collect();
+        within_one_edit_of(&a, &b)
+    }
+}
+
+fn within_one_edit_of<T: PartialEq>(a: &[T], b: &[T]) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if long.len() - short.len() > 1 {
+        return false;
+    }
+    let same = short.iter().zip(long).take_while(|(x, y)| x == y).count();
+    if short.len() < long.len() {
+        return short[same..] == long[same + 1..];
+    }
+    if same == short.len() {
+        return true;
+    }
+    short[same + 1..] == long[same + 1..]
+        || (same + 1 < short.len()
+            && short[same] == long[same + 1]
+            && short[same + 1] == long[same]
+            && short[same + 2..] == long[same + 2..])
 }
 
 /// A scored record; `a > b` means `a` ranks before `b`.
@@ -126,66 +462,60 @@ impl PartialEq for Hit {
 
 impl Eq for Hit {}
 
-/// Keeps the best `limit` hits by score, then record id.
-struct TopRecords {
+/// The best `limit` hits so far, by score then record id: a min-heap.
+struct TopHits {
     limit: usize,
-}
-
-/// The per-segment part of [`TopRecords`]: a min-heap of the best hits so far.
-struct TopRecordsSegment {
-    limit: usize,
-    record_ids: Arc<dyn ColumnValues<u64>>,
     heap: BinaryHeap<Reverse<Hit>>,
 }
 
-impl Collector for TopRecords {
-    type Fruit = Vec<(u32, f32)>;
-    type Child = TopRecordsSegment;
-
-    fn for_segment(&self, _segment_ord: SegmentOrdinal, segment: &SegmentReader) -> tantivy::Result<TopRecordsSegment> {
-        let record_ids = segment.fast_fields().u64(RECORD_ID_COLUMN)?.first_or_default_col(0);
-        Ok(TopRecordsSegment {
-            limit: self.limit,
-            record_ids,
-            heap: BinaryHeap::with_capacity(self.limit.min(1024) + 1),
-        })
+impl TopHits {
+    fn new(limit: usize) -> TopHits {
+        TopHits {
+            limit,
+            heap: BinaryHeap::with_capacity(limit.min(1024) + 1),
+        }
     }
 
-    fn requires_scoring(&self) -> bool {
-        true
+    /// The score a record needs to enter: the worst kept one once `limit` are kept.
+    fn threshold(&self) -> Score {
+        match self.heap.peek() {
+            Some(worst) if self.heap.len() >= self.limit => worst.0.score,
+            _ => Score::NEG_INFINITY,
+        }
     }
 
-    fn merge_fruits(&self, segment_hits: Vec<Vec<Hit>>) -> tantivy::Result<Vec<(u32, f32)>> {
-        let mut hits: Vec<Hit> = segment_hits.into_iter().flatten().collect();
-        hits.sort_unstable_by(|a, b| b.cmp(a));
-        hits.truncate(self.limit);
-        Ok(hits.into_iter().map(|hit| (hit.record_id, hit.score)).collect())
-    }
-}
-
-impl SegmentCollector for TopRecordsSegment {
-    type Fruit = Vec<Hit>;
-
-    fn collect(&mut self, doc: DocId, score: Score) {
-        // Record ids are written from `u32` values, so the cast is lossless.
-        let record_id = self.record_ids.get_val(doc) as u32;
-        let hit = Hit { score, record_id };
+    /// Keeps the record if it ranks among the best; its id is read only if its score may.
+    fn offer(&mut self, score: Score, record_id: impl FnOnce() -> u32) {
         if self.heap.len() < self.limit {
-            self.heap.push(Reverse(hit));
+            self.heap.push(Reverse(Hit {
+                score,
+                record_id: record_id(),
+            }));
         } else if let Some(mut worst) = self.heap.peek_mut() {
-            if hit > worst.0 {
-                *worst = Reverse(hit);
+            if score >= worst.0.score {
+                let hit = Hit {
+                    score,
+                    record_id: record_id(),
+                };
+                if hit > worst.0 {
+                    *worst = Reverse(hit);
+                }
             }
         }
     }
 
-    fn harvest(self) -> Vec<Hit> {
-        self.heap.into_iter().map(|Reverse(hit)| hit).collect()
+    fn into_sorted(self) -> Vec<(u32, f32)> {
+        let mut hits: Vec<Hit> = self.heap.into_iter().map(|Reverse(hit)| hit).collect();
+        hits.sort_unstable_by(|a, b| b.cmp(a));
+        hits.into_iter().map(|hit| (hit.record_id, hit.score)).collect()
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use tantivy::collector::TopDocs;
+    use tantivy::query::{BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, TermQuery};
+
     use super::*;
     use crate::{CandidateIndex, IndexDocument};
 
@@ -400,6 +730,165 @@ mod tests {
         });
         // Both terms occur once in five documents, so only the boost tells them apart.
         assert!((date / place - BIRTH_DATE_BOOST).abs() < 1e-3, "{date} vs {place}");
+    }
+
+    #[test]
+    fn one_edit_means_one_insertion_deletion_substitution_or_transposition() {
+        let cases = [
+            ("silva", "silva", true),
+            ("silva", "silvaa", true),
+            ("silva", "slva", true),
+            ("silva", "xilva", true),
+            ("silva", "silav", true),
+            ("silva", "isilva", true),
+            ("silva", "islva", true),
+            ("silva", "sliav", false),
+            ("silva", "silvaaa", false),
+            ("silva", "santos", false),
+            ("conceição", "conceicão", true),
+            ("conceição", "conceçião", true),
+        ];
+        for (a, b, expected) in cases {
+            assert_eq!(within_one_edit(a, b), expected, "{a} / {b}");
+            assert_eq!(within_one_edit(b, a), expected, "{b} / {a}");
+        }
+    }
+
+    /// The Boolean query that the pruned search stands for: Tantivy scores every document.
+    fn reference_query(schema: &CandidateSchema, query: &SearchQuery) -> BooleanQuery {
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for key in query.block_keys {
+            let term = Term::from_field_bytes(schema.block_key, key);
+            clauses.push((Occur::Should, Box::new(TermQuery::new(term, IndexRecordOption::Basic))));
+        }
+        for token in query.name_tokens {
+            let term = Term::from_field_text(schema.name, token);
+            clauses.push((
+                Occur::Should,
+                Box::new(TermQuery::new(term.clone(), IndexRecordOption::WithFreqs)),
+            ));
+            if token.chars().count() >= FUZZY_MIN_CHARS {
+                clauses.push((Occur::Should, Box::new(FuzzyTermQuery::new(term, 1, true))));
+            }
+        }
+        if let Some(birth_date) = query.birth_date {
+            let term = Term::from_field_text(schema.birth_date, birth_date);
+            let exact = Box::new(TermQuery::new(term, IndexRecordOption::Basic));
+            clauses.push((Occur::Should, Box::new(BoostQuery::new(exact, BIRTH_DATE_BOOST))));
+        }
+        BooleanQuery::new(clauses)
+    }
+
+    #[test]
+    fn pruned_search_finds_what_scoring_every_document_finds() {
+        const GIVEN: &[&str] = &["maria", "mario", "marta", "joao", "joana", "ana", "helder", "elder"];
+        const SURNAMES: &[&str] = &[
+            "silva", "silvaa", "sliva", "xilva", "santos", "sousa", "souza", "pereira", "ferreira",
+        ];
+        const DATES: &[&str] = &["19800312", "19800313", "19750101", "20010911"];
+        // A fixed linear congruential sequence: the same registry every run.
+        let mut state: u64 = 42;
+        let mut next = |n: usize| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (state >> 33) as usize % n
+        };
+        let index = CandidateIndex::create_in_ram().expect("index");
+        let mut writer = index.writer(20_000_000, 1).expect("writer");
+        for record_id in 1..=3000u32 {
+            let name = format!(
+                "{} {} {}",
+                GIVEN[next(GIVEN.len())],
+                SURNAMES[next(SURNAMES.len())],
+                SURNAMES[next(SURNAMES.len())]
+            );
+            let date = DATES[next(DATES.len())];
+            let keys = vec![
+                format!("D|{date}").into_bytes(),
+                format!("Y|{}", &date[..4]).into_bytes(),
+            ];
+            writer
+                .add(&IndexDocument {
+                    record_id,
+                    name: &name,
+                    birth_date: Some(date),
+                    birthplace: None,
+                    block_keys: &keys,
+                })
+                .expect("add");
+            if record_id == 1500 {
+                // A second segment, and deleted documents in the first.
+                writer.commit().expect("commit");
+                writer = index.writer(20_000_000, 1).expect("writer");
+                for deleted in (1..1500).step_by(7) {
+                    writer.delete_record(deleted);
+                }
+            }
+        }
+        writer.commit().expect("commit");
+        let searcher = index.reader.searcher();
+        assert!(searcher.segment_readers().len() >= 2);
+        let probes = [
+            ("maria silva santos", "19800312"),
+            ("mario silav", "19750101"),
+            ("joana ferreira souza", "20010911"),
+            ("ana pereira", "19800313"),
+            ("elder sousa", "19800312"),
+        ];
+        for (name, date) in probes {
+            let tokens: Vec<String> = name.split(' ').map(String::from).collect();
+            let keys = vec![
+                format!("D|{date}").into_bytes(),
+                format!("Y|{}", &date[..4]).into_bytes(),
+            ];
+            let query = SearchQuery {
+                block_keys: &keys,
+                name_tokens: &tokens,
+                birth_date: Some(date),
+                birthplace: None,
+            };
+            let record_ids = |hits: Vec<(f32, tantivy::DocAddress)>| -> Vec<(u32, f32)> {
+                let mut hits: Vec<(u32, f32)> = hits
+                    .into_iter()
+                    .map(|(score, address)| {
+                        let column = searcher
+                            .segment_reader(address.segment_ord)
+                            .fast_fields()
+                            .u64(RECORD_ID_COLUMN)
+                            .expect("column");
+                        (column.first(address.doc_id).expect("record id") as u32, score)
+                    })
+                    .collect();
+                hits.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+                hits
+            };
+            let everything = record_ids(
+                searcher
+                    .search(
+                        &reference_query(&index.schema, &query),
+                        &TopDocs::with_limit(10_000).order_by_score(),
+                    )
+                    .expect("reference"),
+            );
+            let reference: std::collections::HashMap<u32, f32> = everything.iter().copied().collect();
+            for limit in [1, 10, 50, 10_000] {
+                let hits = index.search(&query, limit).expect("search");
+                assert_eq!(hits.len(), limit.min(everything.len()), "{name}, limit {limit}");
+                for (i, &(record_id, score)) in hits.iter().enumerate() {
+                    let close = |a: f32, b: f32| (a - b).abs() <= 1e-4 * a.abs().max(1.0);
+                    assert!(
+                        close(score, everything[i].1),
+                        "{name}, limit {limit}, rank {i}: {score} vs {:?}",
+                        everything[i]
+                    );
+                    assert!(
+                        close(score, reference[&record_id]),
+                        "{name}: record {record_id} scores {score}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]
