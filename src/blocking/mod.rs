@@ -309,6 +309,15 @@ pub struct Candidates {
 }
 
 impl Candidates {
+    /// Candidates known already (a scan's saved state), without the block counts.
+    pub fn from_pairs(pairs: Vec<CandidatePair>) -> Candidates {
+        Candidates {
+            pairs,
+            n_blocks: [0; BlockingRule::ALL.len()],
+            n_capped_blocks: [0; BlockingRule::ALL.len()],
+        }
+    }
+
     /// The candidate pairs each rule found, in the order of [`BlockingRule::ALL`] (one pass).
     pub fn pairs_by_rule(&self) -> [u64; BlockingRule::ALL.len()] {
         let mut counts = [0u64; BlockingRule::ALL.len()];
@@ -373,7 +382,11 @@ pub fn candidate_pairs(
         })
         .reduce(BlockOutput::default, BlockOutput::merge);
     drop(coarse);
-    tracing::debug!(seconds = started.elapsed().as_secs_f64(), n = pairs.len(), "blocks split");
+    tracing::debug!(
+        seconds = started.elapsed().as_secs_f64(),
+        n = pairs.len(),
+        "blocks split"
+    );
     pairs.par_sort_unstable_by_key(|(packed, _)| *packed);
     tracing::debug!(seconds = started.elapsed().as_secs_f64(), "pairs sorted");
     let mut out: Vec<CandidatePair> = Vec::with_capacity(pairs.len() / 2);

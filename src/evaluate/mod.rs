@@ -8,7 +8,7 @@
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-use crate::blocking::BlockingRule;
+use crate::blocking::{BlockingRule, Candidates};
 use crate::comparison::{compare, ComparableRecord};
 use crate::error::{Error, Result, UserError};
 use crate::import::Column;
@@ -189,7 +189,12 @@ pub fn evaluate(
     let same_person =
         |l: RecordId, r: RecordId| matches!((cluster_of.get(&l), cluster_of.get(&r)), (Some(a), Some(b)) if a == b);
 
-    let candidates = candidate_pairs(data_dir, &crate::pipeline::blocking_keys(&records), settings)?;
+    // The pairs the latest scan compared (its saved state), or, when it left none, the pairs
+    // the blocking generates now.
+    let candidates = match crate::scan_state::load(data_dir.root()).filter(|state| state.stamp.scan_id == scan.id) {
+        Some(state) => Candidates::from_pairs(state.pairs),
+        None => candidate_pairs(data_dir, &crate::pipeline::blocking_keys(&records), settings)?,
+    };
     let mut by_rule = [0u64; BlockingRule::ALL.len()];
     let mut only_by_rule = [0u64; BlockingRule::ALL.len()];
     let pairs_by_rule = candidates.pairs_by_rule();
