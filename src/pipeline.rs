@@ -583,7 +583,7 @@ fn full_scan(
     data_dir: &DataDir,
     settings: &Settings,
     options: &ScanOptions,
-    stamp: StateStamp,
+    mut stamp: StateStamp,
     progress: &dyn Progress,
     report: &mut ScanReport,
     lap: &mut impl FnMut(&mut ScanReport, &'static str),
@@ -631,6 +631,8 @@ fn full_scan(
             model.probability_two_random_records_match = lambda;
         }
         data_dir.save_model(&model)?;
+        // The next scan starts from this model: a delta, not a full scan for a changed model.
+        stamp.settings = fingerprint(data_dir, settings);
         report.trained = true;
         progress.finish();
         lap(report, "training");
@@ -779,7 +781,11 @@ fn delta_scan(
     let mut to_score: Vec<CandidatePair> = Vec::new();
     for pair in &candidates.pairs {
         while before.next_if(|q| key(q) < key(pair)).is_some() {}
-        let was_candidate = before.peek().is_some_and(|q| key(q) == key(pair));
+        // A pair found by other rules than before is scored again, so that its saved rules
+        // are a full scan's.
+        let was_candidate = before
+            .peek()
+            .is_some_and(|q| key(q) == key(pair) && q.rules == pair.rules);
         if (touches_change(pair) || !was_candidate) && !rejections.unscorable(pair) {
             to_score.push(*pair);
         }

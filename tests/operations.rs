@@ -325,6 +325,10 @@ fn a_killed_scan_leaves_the_results_and_the_next_scan_picks_up() {
         .any(|r| r["status"] == "failed" && r["error"] == "interrupted"));
     let table = dir.unico_ok(&["scans"], 0).stdout;
     assert!(table.contains("interrupted") && table.contains("delta"), "{table}");
+    // A model trained by a scan is the next delta's model: no full scan for it.
+    dir.unico_ok(&["-q", "train"], 0);
+    let after_training = json_report(&dir.scan(&["scan", "--report", "json"]));
+    assert_eq!(after_training["kind"], "delta", "{after_training}");
 }
 
 #[test]

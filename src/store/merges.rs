@@ -199,6 +199,21 @@ fn write_image(tx: &Connection, id: RecordId, image: &RecordImage, seq: i64, now
     Ok(())
 }
 
+/// The γ of two of `records` as they are now, as saved with a scored pair (γ does not depend
+/// on how common the values are, so no term frequencies are needed).
+fn gamma_of(records: &[StoredRecord], l: RecordId, r: RecordId) -> Option<String> {
+    let find = |id: RecordId| records.iter().find(|s| s.record.id == id);
+    let (a, b) = (find(l)?, find(r)?);
+    let vector = crate::comparison::compare(
+        &crate::comparison::ComparableRecord::new(&a.record),
+        &crate::comparison::ComparableRecord::new(&b.record),
+        &crate::comparison::TermFrequencies::default(),
+    );
+    let mut text = String::new();
+    super::predictions::gamma_text(&vector, &mut text);
+    Some(text)
+}
+
 /// The rejected pairs that stand: all of them but those the latest scan proposes again because
 /// a compared field changed since the rejection (a reviewer decides on those afresh).
 fn standing_rejections(conn: &Connection) -> rusqlite::Result<HashSet<(RecordId, RecordId)>> {
@@ -588,21 +603,24 @@ impl Store {
         for &(l, r) in &ids {
             match action {
                 Action::Reject => {
-                    // What the pair's comparison looked like, so that a scan raises it again
-                    // only when a compared field changes; a pair proposed again and rejected
-                    // again is a new decision, and leaves the queue at once.
+                    // What the pair's comparison looks like now, so that a scan raises it again
+                    // only when a compared field changes later; a pair proposed again and
+                    // rejected again is a new decision, and leaves the queue at once.
+                    let gamma = gamma_of(&records, l, r);
                     tx.prepare_cached(
                         "INSERT INTO rejected_pairs (record_id_l, record_id_r, rejected_at, rejected_by, reason, ticket, gamma)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6,
-                                 (SELECT gamma FROM pairs WHERE record_id_l = ?1 AND record_id_r = ?2))
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
                          ON CONFLICT DO UPDATE SET rejected_at = excluded.rejected_at, rejected_by = excluded.rejected_by,
                              reason = excluded.reason, ticket = excluded.ticket, gamma = excluded.gamma",
                     )?
-                    .execute(params![l.0, r.0, now, actor.name(), reason, ticket])?;
+                    .execute(params![l.0, r.0, now, actor.name(), reason, ticket, gamma])?;
                     tx.prepare_cached(
                         "UPDATE pairs SET rejected_at = NULL WHERE record_id_l = ?1 AND record_id_r = ?2",
                     )?
-                    .execute(params![l.0, r.0])?
+                    .execute(params![l.0, r.0])?;
+                    // Proposed again one day, it will wait from that day.
+                    tx.prepare_cached("DELETE FROM pair_first_seen WHERE record_id_l = ?1 AND record_id_r = ?2")?
+                        .execute(params![l.0, r.0])?
                 }
                 _ => tx
                     .prepare_cached(

@@ -282,10 +282,11 @@ impl Store {
         Ok(id)
     }
 
-    /// Records that a scan failed, and why.
+    /// Records that a scan failed, and why (unless its results were committed already: a
+    /// failure after that, such as the monitor's, leaves it done).
     pub fn fail_scan(&self, scan_id: i64, error: &str) -> Result<()> {
         self.conn.execute(
-            "UPDATE scans SET status = 'failed', finished_at = ?2, error = ?3 WHERE id = ?1",
+            "UPDATE scans SET status = 'failed', finished_at = ?2, error = ?3 WHERE id = ?1 AND status = 'running'",
             params![scan_id, now_timestamp(), error],
         )?;
         Ok(())
@@ -398,9 +399,12 @@ impl Store {
         }
         let edges: Vec<crate::cluster::Edge> = saved.iter().map(|&(l, r, p, _)| (l, r, p)).collect();
         let clusters = crate::cluster::cluster_edges(&edges, outcome.threshold_match_probability);
+        // Records with a pair scored again, new, or taken out: their clusters' best probability
+        // may have changed.
         let rescored: std::collections::HashSet<RecordId> = predictions
             .iter()
             .flat_map(|p| [p.pair.record_id_l, p.pair.record_id_r])
+            .chain(removed.iter().flat_map(|&(l, r)| [l, r]))
             .collect();
         let (ids, changes, previous) = stable_cluster_ids(&tx, &clusters, &|r| rescored.contains(&r))?;
         // Only the clusters that changed are written: most of a night's queue is as it was.

@@ -22,3 +22,6 @@ ALTER TABLE rejected_pairs ADD COLUMN gamma TEXT;
 -- A saved pair that was rejected earlier and is proposed again because a compared field of one
 -- of its records changed since: when it was rejected (NULL for the others).
 ALTER TABLE pairs ADD COLUMN rejected_at TEXT;
+
+-- Found without reading every pair: merges and the queue ask for them.
+CREATE INDEX pairs_raised_again ON pairs(record_id_l, record_id_r) WHERE rejected_at IS NOT NULL;
