@@ -20,6 +20,9 @@ use crate::store::Store;
 /// Below this probability a record is not worth naming to anyone.
 pub const POSSIBLE: f64 = 0.1;
 
+/// From this probability a record is certainly the person (FHIR's `certain`).
+pub const CERTAIN: f64 = 0.99;
+
 /// How many records the index proposes before scoring, by default.
 pub const DEFAULT_CANDIDATES: usize = 50;
 
@@ -58,7 +61,7 @@ pub enum MatchGrade {
 impl MatchGrade {
     /// The grade of a probability, with the review threshold of the settings.
     pub fn of(probability: f64, review_threshold: f64) -> MatchGrade {
-        if probability >= 0.99 {
+        if probability >= CERTAIN {
             MatchGrade::Certain
         } else if probability >= review_threshold {
             MatchGrade::Probable
@@ -104,8 +107,7 @@ impl Matcher {
         visible: &dyn Fn(&PatientRecord) -> bool,
         candidates: usize,
     ) -> Result<Vec<LikelyRecord>> {
-        let ids = index_search(&self.index, probe, candidates)?;
-        rank(store, &self.scorer, probe, &ids, visible)
+        lookup(&self.index, store, &self.scorer, probe, visible, candidates)
     }
 }
 
@@ -120,19 +122,80 @@ pub fn likely_records(
 ) -> Result<Vec<LikelyRecord>> {
     update_index(store, data_dir, false, &crate::progress::NoProgress)?;
     let index = index::CandidateIndex::open(&data_dir.index_dir())?;
-    let ids = index_search(&index, probe, candidates)?;
-    rank(store, scorer, probe, &ids, visible)
+    lookup(&index, store, scorer, probe, visible, candidates)
+}
+
+/// The exact stage reads a block only up to this size (a placeholder birth date such as
+/// 1 January 1900 can be shared by thousands of records; a real one, by about 30 in a million).
+const EXACT_BLOCK_MAX: usize = 500;
+
+/// One lookup, in two stages. First the exact one: the records sharing the probe's birth date
+/// or NIF (one index block each, read without any name search) are scored; if the best is
+/// certain and clearly ahead of the others, that is the answer. Otherwise the fuzzy search
+/// proposes up to `candidates` records more, and both sets are ranked together.
+///
+/// A record that is not in the exact blocks (a birth date typed differently) would score at
+/// best a few bits below one that agrees on it, so the certain answer of the exact stage
+/// stays first; what it leaves out are only less likely records, such as an older duplicate
+/// of the person with another birth date (the scan finds those).
+fn lookup(
+    index: &index::CandidateIndex,
+    store: &Store,
+    scorer: &Scorer,
+    probe: &PatientRecord,
+    visible: &dyn Fn(&PatientRecord) -> bool,
+    candidates: usize,
+) -> Result<Vec<LikelyRecord>> {
+    let comparable = ComparableRecord::new(probe);
+    let block_keys = crate::blocking::index_keys(&comparable);
+    let mut exact_ids: Vec<RecordId> = Vec::new();
+    for key in crate::blocking::exact_keys(&block_keys) {
+        if let Some(ids) = index.block(key, EXACT_BLOCK_MAX)? {
+            exact_ids.extend(ids.into_iter().map(RecordId));
+        }
+    }
+    exact_ids.sort_unstable();
+    exact_ids.dedup();
+    let mut found = score(store, scorer, probe, &exact_ids, visible)?;
+    sort_best_first(&mut found);
+    if clearly_certain(&found) {
+        tracing::debug!(stage = "exact", n_records = exact_ids.len(), "lookup answered");
+        return Ok(found);
+    }
+    let more: Vec<RecordId> = index_search(index, &comparable, &block_keys, candidates)?
+        .into_iter()
+        .filter(|id| exact_ids.binary_search(id).is_err())
+        .collect();
+    found.extend(score(store, scorer, probe, &more, visible)?);
+    sort_best_first(&mut found);
+    tracing::debug!(
+        stage = "fuzzy",
+        n_records = exact_ids.len() + more.len(),
+        "lookup answered"
+    );
+    Ok(found)
+}
+
+/// Is the best record (of records sorted best first) certain? Then no record outside the exact
+/// blocks can be ahead of it: such a record disagrees on the birth date and the NIF.
+fn clearly_certain(found: &[LikelyRecord]) -> bool {
+    found
+        .first()
+        .is_some_and(|best| best.waterfall.match_probability >= CERTAIN)
 }
 
 /// The index's single-record search: fuzzy name terms, blocking keys, exact birth date.
-fn index_search(index: &index::CandidateIndex, probe: &PatientRecord, limit: usize) -> Result<Vec<RecordId>> {
-    let comparable = ComparableRecord::new(probe);
-    let block_keys = crate::blocking::index_keys(&comparable);
+fn index_search(
+    index: &index::CandidateIndex,
+    comparable: &ComparableRecord,
+    block_keys: &[Vec<u8>],
+    limit: usize,
+) -> Result<Vec<RecordId>> {
     let name_tokens: Vec<String> = comparable.name.tokens.iter().map(|t| t.text.clone()).collect();
     let birth_date = comparable.birth_date.map(|d| d.compact());
     let hits = index.search(
         &index::SearchQuery {
-            block_keys: &block_keys,
+            block_keys,
             name_tokens: &name_tokens,
             birth_date: birth_date.as_deref(),
             birthplace: None,
@@ -142,15 +205,18 @@ fn index_search(index: &index::CandidateIndex, probe: &PatientRecord, limit: usi
     Ok(hits.into_iter().map(|(id, _)| RecordId(id)).collect())
 }
 
-/// Scores the proposed records against the probe, best first (then by NNU).
-fn rank(
+/// Scores the proposed records against the probe, in no particular order.
+fn score(
     store: &Store,
     scorer: &Scorer,
     probe: &PatientRecord,
     ids: &[RecordId],
     visible: &dyn Fn(&PatientRecord) -> bool,
 ) -> Result<Vec<LikelyRecord>> {
-    let mut found: Vec<LikelyRecord> = store
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let found: Vec<LikelyRecord> = store
         .stored_records_by_id(ids)?
         .into_iter()
         // An index opened before a merge may still hold the merged record.
@@ -165,11 +231,15 @@ fn rank(
             }
         })
         .collect();
+    Ok(found)
+}
+
+/// Best first (then by NNU).
+fn sort_best_first(found: &mut [LikelyRecord]) {
     found.sort_by(|a, b| {
         b.waterfall
             .match_probability
             .total_cmp(&a.waterfall.match_probability)
             .then(a.record.sns_number.cmp(&b.record.sns_number))
     });
-    Ok(found)
 }

@@ -39,10 +39,16 @@ impl Dir {
 
     /// Runs `unico ARGS` with this directory's data directory.
     pub fn unico(&self, args: &[&str]) -> Run {
+        self.unico_logged(args, "")
+    }
+
+    /// Runs `unico ARGS` with `UNICO_LOG` set to `log` (empty: no diagnostics on stderr).
+    pub fn unico_logged(&self, args: &[&str], log: &str) -> Run {
         let output: Output = Command::new(env!("CARGO_BIN_EXE_unico"))
             .args(args)
             .current_dir(self.dir.path())
             .env("UNICO_DATA_DIR", self.data_dir())
+            .env("UNICO_LOG", log)
             .env_remove("UNICO_SETTINGS")
             .output()
             .expect("running unico");

@@ -25,7 +25,7 @@ use tantivy::fastfield::AliveBitSet;
 use tantivy::postings::{BlockSegmentPostings, TermInfo};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::termdict::{TermDictionary, TermStreamer};
-use tantivy::{InvertedIndexReader, Searcher, SegmentReader};
+use tantivy::{DocSet, InvertedIndexReader, Searcher, SegmentReader, Term, TERMINATED};
 
 use crate::error::IndexError;
 use crate::schema::RECORD_ID_COLUMN;
@@ -89,6 +89,51 @@ pub(crate) fn for_each_block(
         }
     }
     Ok(())
+}
+
+/// The record ids of the alive documents carrying the block key `key`, sorted ascending without
+/// duplicates, or `None` if more than `max_size` documents carry it (deleted ones counted, read
+/// from the term infos, so a huge block costs nothing).
+pub(crate) fn block(
+    searcher: &Searcher,
+    field: Field,
+    key: &[u8],
+    max_size: usize,
+) -> Result<Option<Vec<u32>>, IndexError> {
+    let term = Term::from_field_bytes(field, key);
+    let readers = searcher.segment_readers();
+    let inverted = readers
+        .iter()
+        .map(|reader| reader.inverted_index(field))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut term_infos = Vec::with_capacity(inverted.len());
+    let mut doc_freq = 0usize;
+    for segment in &inverted {
+        let term_info = segment.get_term_info(&term)?;
+        doc_freq += term_info.as_ref().map_or(0, |info| info.doc_freq as usize);
+        term_infos.push(term_info);
+    }
+    if doc_freq > max_size {
+        return Ok(None);
+    }
+    let mut ids = Vec::with_capacity(doc_freq);
+    for ((reader, segment), term_info) in readers.iter().zip(&inverted).zip(&term_infos) {
+        let Some(term_info) = term_info else { continue };
+        let column = reader.fast_fields().u64(RECORD_ID_COLUMN)?.first_or_default_col(0);
+        let alive = reader.alive_bitset();
+        let mut postings = segment.read_postings_from_terminfo(term_info, IndexRecordOption::Basic)?;
+        let mut doc = postings.doc();
+        while doc != TERMINATED {
+            if alive.is_none_or(|alive| alive.is_alive(doc)) {
+                // Record ids are written from `u32` values, so the cast is lossless.
+                ids.push(column.get_val(doc) as u32);
+            }
+            doc = postings.advance();
+        }
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(Some(ids))
 }
 
 /// Sorts and deduplicates `ids` and reports the block if it is large enough.

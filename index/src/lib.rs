@@ -225,6 +225,14 @@ impl CandidateIndex {
         blocks::for_each_block(&searcher, self.schema.block_key, prefix, min_block_size, &mut f)
     }
 
+    /// The record ids of the alive documents carrying the block key `key` (one block), sorted
+    /// ascending without duplicates, or `None` if more than `max_size` documents carry it: the
+    /// cheap exact stage of a single-record lookup, before a [`CandidateIndex::search`].
+    pub fn block(&self, key: &[u8], max_size: usize) -> Result<Option<Vec<u32>>, IndexError> {
+        let searcher = self.reader.searcher();
+        blocks::block(&searcher, self.schema.block_key, key, max_size)
+    }
+
     /// The best `limit` record ids for `query` with their scores, best first; equal scores
     /// are ordered by record id. A query without any clause matches nothing.
     pub fn search(&self, query: &SearchQuery, limit: usize) -> Result<Vec<(u32, f32)>, IndexError> {
@@ -528,6 +536,15 @@ mod tests {
                     .expect("scan");
                 assert_eq!(got, want, "round {round}, prefix {prefix:?}, min {min}");
             }
+            for (key, ids) in &expected {
+                let want: Vec<u32> = ids.iter().copied().collect();
+                assert_eq!(
+                    index.block(key, usize::MAX).expect("block"),
+                    Some(want),
+                    "round {round}, key {key:?}"
+                );
+            }
+            assert_eq!(index.block(b"Z|none", 0).expect("block"), Some(Vec::new()));
             assert_eq!(
                 index.record_ids().expect("ids"),
                 model.keys().copied().collect::<Vec<_>>()
@@ -602,6 +619,9 @@ mod tests {
 
         assert_eq!(index.num_docs(), 2);
         assert_eq!(index.record_ids().expect("ids"), vec![3, 9]);
+        // The size limit counts the deleted documents too; the block lists only the alive ones.
+        assert_eq!(index.block(b"A|1980|silva", 2).expect("block"), None);
+        assert_eq!(index.block(b"A|1980|silva", 3).expect("block"), Some(vec![3, 9]));
         assert_eq!(
             blocks(&index, b"", 1),
             owned(&[

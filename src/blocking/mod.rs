@@ -262,6 +262,14 @@ pub fn index_keys(record: &ComparableRecord) -> Vec<Vec<u8>> {
     keys
 }
 
+/// Of a record's [`index_keys`], the exact ones that name few records: its birth date and its
+/// NIF (a single-record lookup reads their blocks before any fuzzy name search).
+pub fn exact_keys(keys: &[Vec<u8>]) -> impl Iterator<Item = &[u8]> {
+    keys.iter()
+        .filter(|key| matches!(key.first(), Some(&prefix) if prefix == KeyKind::BirthDate.prefix() || prefix == KeyKind::Nif.prefix()))
+        .map(Vec::as_slice)
+}
+
 /// Tokens per record used by the token rules: the least common ones. A duplicate keeps most of
 /// its name, so two records of one person share some of their rarest tokens (or a pair of them)
 /// even when one token is misspelt or dropped; the common tokens only add large blocks of
