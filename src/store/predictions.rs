@@ -696,6 +696,16 @@ fn finish_scan(
     changes: &ClusterChanges,
     n_clusters: usize,
 ) -> Result<()> {
+    // A pair this scan raises again that a reviewer rejected anew while the scan ran (the
+    // rejection's date is not the one the scan read) stays rejected.
+    tx.execute(
+        "UPDATE pairs SET rejected_at = NULL
+         WHERE rejected_at IS NOT NULL AND EXISTS (
+             SELECT 1 FROM rejected_pairs r
+             WHERE r.record_id_l = pairs.record_id_l AND r.record_id_r = pairs.record_id_r
+               AND r.rejected_at != pairs.rejected_at)",
+        [],
+    )?;
     let model_json = serde_json::to_string(outcome.model).map_err(|e| crate::error::Error::Internal(e.to_string()))?;
     let (run, figures) = (outcome.run, outcome.figures);
     let started_at: String = tx.query_row("SELECT started_at FROM scans WHERE id = ?1", [scan_id], |r| r.get(0))?;
