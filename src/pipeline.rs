@@ -591,9 +591,7 @@ fn full_scan(
     report.run.kind = ScanKind::Full;
     let mut records = prepared_records(store)?;
     if records.is_empty() {
-        return Err(
-            UserError::NotReady("the registry is empty: import a file first (`unico import FILE`)".into()).into(),
-        );
+        return Err(empty_registry());
     }
     let tf = TermFrequencies::count(&records);
     tf.annotate(&mut records);
@@ -690,23 +688,16 @@ fn full_scan(
     let rule_names = |rules: u16| BlockingRule::names(rules).join("|");
     drop(table);
     drop(records);
-    let (saved, written) = std::thread::scope(|scope| {
-        let writer = scope.spawn(|| scan_state::write_aside(data_dir.root(), stamp, &keys, &candidates.pairs));
-        let saved = store.save_scan(
-            report.scan_id,
-            &ScanOutcome {
-                run: &report.run,
-                model: &model,
-                threshold_match_probability: threshold,
-                rule_names: &rule_names,
-                raised_again: &raised_again,
-                figures: &report.figures,
-            },
-            &predictions,
-            &clusters,
-            &tf,
-        );
-        (saved, join_writer(writer))
+    let outcome = ScanOutcome {
+        run: &report.run,
+        model: &model,
+        threshold_match_probability: threshold,
+        rule_names: &rule_names,
+        raised_again: &raised_again,
+        figures: &report.figures,
+    };
+    let (saved, written) = save_beside_state(data_dir, stamp, &keys, &candidates, || {
+        store.save_scan(report.scan_id, &outcome, &predictions, &clusters, &tf)
     });
     report.changes = saved?;
     progress.finish();
@@ -718,10 +709,28 @@ fn full_scan(
 /// aside for the next scan.
 type ScanOutput = (Vec<RecordKeys>, Candidates, Result<WrittenAside>);
 
-fn join_writer(writer: std::thread::ScopedJoinHandle<'_, Result<WrittenAside>>) -> Result<WrittenAside> {
-    writer
-        .join()
-        .unwrap_or_else(|_| Err(Error::Internal("the scan state writer panicked".into())))
+/// Runs `save` (the scan's results, into the database) while the scan state for the next scan
+/// is written aside on another thread; the caller installs the state once the save committed.
+fn save_beside_state<T>(
+    data_dir: &DataDir,
+    stamp: StateStamp,
+    keys: &[RecordKeys],
+    candidates: &Candidates,
+    save: impl FnOnce() -> Result<T>,
+) -> (Result<T>, Result<WrittenAside>) {
+    std::thread::scope(|scope| {
+        let writer = scope.spawn(|| scan_state::write_aside(data_dir.root(), stamp, keys, &candidates.pairs));
+        let saved = save();
+        let written = writer
+            .join()
+            .unwrap_or_else(|_| Err(Error::Internal("the scan state writer panicked".into())));
+        (saved, written)
+    })
+}
+
+/// The error of a scan of an empty registry.
+fn empty_registry() -> Error {
+    UserError::NotReady("the registry is empty: import a file first (`unico import FILE`)".into()).into()
 }
 
 /// The records changed since the previous scan against all: the candidates are generated again
@@ -755,9 +764,7 @@ fn delta_scan(
     keys.retain(|k| !changed.contains(&k.id));
     keys.extend(blocking_keys(&prepared));
     if keys.is_empty() {
-        return Err(
-            UserError::NotReady("the registry is empty: import a file first (`unico import FILE`)".into()).into(),
-        );
+        return Err(empty_registry());
     }
     lap(report, "changes");
     progress.start(Stage::Blocking, 0);
@@ -844,22 +851,16 @@ fn delta_scan(
         n_pairs_saved: 0,
         n_clusters: 0,
     };
-    let (saved, written) = std::thread::scope(|scope| {
-        let writer = scope.spawn(|| scan_state::write_aside(data_dir.root(), stamp, &keys, &candidates.pairs));
-        let saved = store.save_delta_scan(
-            report.scan_id,
-            &ScanOutcome {
-                run: &report.run,
-                model: &model,
-                threshold_match_probability: threshold,
-                rule_names: &rule_names,
-                raised_again: &raised_again,
-                figures: &report.figures,
-            },
-            &removed,
-            &predictions,
-        );
-        (saved, join_writer(writer))
+    let outcome = ScanOutcome {
+        run: &report.run,
+        model: &model,
+        threshold_match_probability: threshold,
+        rule_names: &rule_names,
+        raised_again: &raised_again,
+        figures: &report.figures,
+    };
+    let (saved, written) = save_beside_state(data_dir, stamp, &keys, &candidates, || {
+        store.save_delta_scan(report.scan_id, &outcome, &removed, &predictions)
     });
     let (changes, n_pairs_saved, n_clusters) = saved?;
     report.changes = changes;

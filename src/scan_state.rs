@@ -39,7 +39,7 @@ pub struct StateStamp {
 pub struct ScanState {
     /// Which scan.
     pub stamp: StateStamp,
-    /// The blocking keys of every active record, by record id.
+    /// The blocking keys of every active record (in no particular order).
     pub keys: Vec<RecordKeys>,
     /// Every candidate pair, sorted, each once.
     pub pairs: Vec<CandidatePair>,

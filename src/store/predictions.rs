@@ -302,12 +302,17 @@ impl Store {
         clusters: &[Cluster],
         tf: &TermFrequencies,
     ) -> Result<ClusterChanges> {
-        // The rows written here refer only to records read from this database and to the scan
-        // and clusters written alongside: checking each of hundreds of thousands of rows against
-        // its parents (and every deleted cluster against its children) cost a third of the save.
-        // Foreign keys are enforced again as soon as the transaction ends, whatever its outcome.
+        self.without_foreign_keys(|store| store.save_scan_in_transaction(scan_id, outcome, predictions, clusters, tf))
+    }
+
+    /// Runs a scan's save without checking foreign keys row by row. The rows a save writes refer
+    /// only to records read from this database and to the scan and clusters written alongside
+    /// (and clusters are rewritten while pairs still refer to them): checking each of hundreds of
+    /// thousands of rows against its parents cost a third of the save. Foreign keys are enforced
+    /// again as soon as the save ends, whatever its outcome.
+    fn without_foreign_keys<T>(&mut self, save: impl FnOnce(&mut Store) -> Result<T>) -> Result<T> {
         self.conn.pragma_update(None, "foreign_keys", false)?;
-        let saved = self.save_scan_in_transaction(scan_id, outcome, predictions, clusters, tf);
+        let saved = save(self);
         self.conn.pragma_update(None, "foreign_keys", true)?;
         saved
     }
@@ -362,11 +367,7 @@ impl Store {
         removed: &[(RecordId, RecordId)],
         predictions: &[PairwisePrediction],
     ) -> Result<(ClusterChanges, u64, u64)> {
-        // As in `save_scan`: the clusters are rewritten while pairs still refer to them.
-        self.conn.pragma_update(None, "foreign_keys", false)?;
-        let saved = self.save_delta_scan_in_transaction(scan_id, outcome, removed, predictions);
-        self.conn.pragma_update(None, "foreign_keys", true)?;
-        saved
+        self.without_foreign_keys(|store| store.save_delta_scan_in_transaction(scan_id, outcome, removed, predictions))
     }
 
     fn save_delta_scan_in_transaction(
