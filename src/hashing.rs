@@ -59,6 +59,9 @@ impl Hasher for FastHasher {
 /// A `HashMap` with the fast hasher.
 pub type FastHashMap<K, V> = std::collections::HashMap<K, V, BuildHasherDefault<FastHasher>>;
 
+/// A `HashSet` with [`FastHasher`].
+pub type FastHashSet<T> = std::collections::HashSet<T, BuildHasherDefault<FastHasher>>;
+
 /// The fast hash of a string (with its length, so "ab"+"c" and "a"+"bc" differ).
 pub fn hash_str(value: &str) -> u64 {
     let mut hasher = FastHasher::default();

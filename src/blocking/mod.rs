@@ -3,14 +3,15 @@
 //! Consumes prepared records and the candidate index; produces [`CandidatePair`]s.
 //!
 //! The index holds a few *coarse* keys per record ([`index_keys`]): the birth date, the birth
-//! year, the day and month (in either order), each name token's phonetic key, and the NIF. Its
-//! postings per key are the coarse blocks. Each [`BlockingRule`] walks the postings of one kind
-//! of key and splits every coarse block in memory by a second attribute of its records (a name
-//! token, a pair of name tokens, the whole name, the concelho of birth); records that agree on
-//! both form a block, and the pairs within a block are candidates. The union over all rules
-//! is what the scan compares. Keeping the fine split out of the index keeps its dictionary small
-//! (about ten terms per record instead of thirty, most of them unique), which is what makes
-//! indexing a million records fast.
+//! year, the day and month (in either order), and the NIF. Its postings per key are the coarse
+//! blocks. Most [`BlockingRule`]s walk the postings of one kind of key and split every coarse
+//! block in memory by a second attribute of its records (a name token, a pair of name tokens,
+//! the concelho of birth); records that agree on both form a block, and the pairs within a
+//! block are candidates. Two rules need no coarse key and group the whole registry at once
+//! (`registry_wide_groups`): the whole name, and a pair of name tokens when one record has no
+//! birth date. The union over all rules is what the scan compares. Keeping the fine split out
+//! of the index keeps its dictionary small (four or five terms per record instead of thirty,
+//! most of them unique), which is what makes indexing a million records fast.
 //!
 //! The rules are designed so that a duplicate with one or two kinds of damage (DESIGN.md
 //! §Matching) still falls in a block with its original: an exact birth date with a name
@@ -143,9 +144,10 @@ impl BlockingRule {
         }
     }
 
-    /// The coarse key kind whose postings this rule walks.
-    fn key_kind(self) -> KeyKind {
-        match self {
+    /// The coarse key kind whose postings this rule walks; `None` for the rules grouped over the
+    /// whole registry (`registry_wide_groups`).
+    fn key_kind(self) -> Option<KeyKind> {
+        Some(match self {
             BlockingRule::BirthDateAndNameToken
             | BlockingRule::BirthDateAndMunicipality
             | BlockingRule::BirthDateAndForeignCountry
@@ -156,9 +158,9 @@ impl BlockingRule {
             BlockingRule::NameTokensAndBirthDayMonth
             | BlockingRule::NameTokenAndBirthDayMonth
             | BlockingRule::NameTokenMunicipalityAndBirthDayMonth => KeyKind::DayMonth,
-            BlockingRule::FullName | BlockingRule::NameTokensWithoutBirthDate => KeyKind::NameToken,
+            BlockingRule::FullName | BlockingRule::NameTokensWithoutBirthDate => return None,
             BlockingRule::Nif => KeyKind::Nif,
-        }
+        })
     }
 
     /// This rule's bit in [`CandidatePair::rules`].
@@ -182,25 +184,17 @@ enum KeyKind {
     BirthDate,
     BirthYear,
     DayMonth,
-    NameToken,
     Nif,
 }
 
 impl KeyKind {
-    const ALL: [KeyKind; 5] = [
-        KeyKind::BirthDate,
-        KeyKind::BirthYear,
-        KeyKind::DayMonth,
-        KeyKind::NameToken,
-        KeyKind::Nif,
-    ];
+    const ALL: [KeyKind; 4] = [KeyKind::BirthDate, KeyKind::BirthYear, KeyKind::DayMonth, KeyKind::Nif];
 
     fn prefix(self) -> u8 {
         match self {
             KeyKind::BirthDate => b'D',
             KeyKind::BirthYear => b'Y',
             KeyKind::DayMonth => b'M',
-            KeyKind::NameToken => b'T',
             KeyKind::Nif => b'N',
         }
     }
@@ -217,7 +211,7 @@ pub struct BlockingConfig {
 
 /// Version of [`index_keys`]: an index built with other keys is rebuilt. Bump it whenever the
 /// keys change.
-pub const INDEX_KEYS_VERSION: u32 = 3;
+pub const INDEX_KEYS_VERSION: u32 = 4;
 
 /// Name tokens used for keys: at most this many, so a very long name cannot multiply keys.
 const MAX_KEY_TOKENS: usize = 6;
@@ -261,9 +255,6 @@ pub fn index_keys(record: &ComparableRecord) -> Vec<Vec<u8>> {
             &[date.month.min(date.day), date.month.max(date.day)],
         ));
     }
-    for token in key_tokens(record) {
-        keys.push(key(KeyKind::NameToken, token.key.as_bytes()));
-    }
     if let Some(nif) = record.nif {
         keys.push(key(KeyKind::Nif, nif.to_string().as_bytes()));
     }
@@ -297,14 +288,58 @@ fn pair_hash(a: u64, b: u64) -> u64 {
     lo.rotate_left(17) ^ hi.wrapping_mul(0x9E37_79B9_7F4A_7C15)
 }
 
+/// Up to `N` hashes, inline: the attributes of a million records are read in random order while
+/// blocks are split, and a pointer to follow per list would cost a cache miss each.
+#[derive(Clone, Copy, Debug)]
+struct Hashes<const N: usize> {
+    len: u8,
+    items: [u64; N],
+}
+
+impl<const N: usize> Hashes<N> {
+    /// The first `N` hashes of `hashes`.
+    fn of(hashes: impl IntoIterator<Item = u64>) -> Hashes<N> {
+        let mut out = Hashes::default();
+        for hash in hashes.into_iter().take(N) {
+            out.items[usize::from(out.len)] = hash;
+            out.len += 1;
+        }
+        out
+    }
+}
+
+impl<const N: usize> Default for Hashes<N> {
+    fn default() -> Hashes<N> {
+        Hashes { len: 0, items: [0; N] }
+    }
+}
+
+impl<const N: usize> IntoIterator for Hashes<N> {
+    type Item = u64;
+    type IntoIter = std::iter::Take<std::array::IntoIter<u64, N>>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.into_iter().take(usize::from(self.len))
+    }
+}
+
+impl<const N: usize> std::ops::Deref for Hashes<N> {
+    type Target = [u64];
+
+    fn deref(&self) -> &[u64] {
+        &self.items[..usize::from(self.len)]
+    }
+}
+
 /// What the rules need of a record, hashed for grouping.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Copy, Debug, Default)]
 struct Attributes {
     present: bool,
-    tokens: Vec<u64>,
+    /// How many name tokens are keyed.
+    n_tokens: u8,
     /// The record's `RARE_TOKENS` least common tokens in the registry (ties by hash).
-    rare_tokens: Vec<u64>,
-    first_and_last: Vec<u64>,
+    rare_tokens: Hashes<RARE_TOKENS>,
+    first_and_last: Hashes<2>,
     full_name: u64,
     municipality: Option<u64>,
     foreign_country: Option<u64>,
@@ -383,22 +418,31 @@ pub fn candidate_pairs(
     let coarse = coarse?;
     tracing::debug!(seconds = started.elapsed().as_secs_f64(), "attributes and postings");
     // One output per worker, not per block.
+    let (in_blocks, registry_wide) = rayon::join(
+        || {
+            coarse
+                .par_iter()
+                .fold(BlockOutput::default, |mut out, (kind, _, ids)| {
+                    for rule in BlockingRule::ALL
+                        .into_iter()
+                        .filter(|rule| rule.key_kind() == Some(*kind))
+                    {
+                        split_block(rule, ids, &attributes, config, &mut out);
+                    }
+                    if matches!(kind, KeyKind::DayMonth | KeyKind::BirthYear) {
+                        placeholders_by_municipality(ids, &attributes, config, &mut out);
+                    }
+                    out
+                })
+                .reduce(BlockOutput::default, BlockOutput::merge)
+        },
+        || registry_wide_groups(&attributes, config),
+    );
     let BlockOutput {
         mut pairs,
         n_blocks,
         n_capped_blocks,
-    } = coarse
-        .par_iter()
-        .fold(BlockOutput::default, |mut out, (kind, key, ids)| {
-            for rule in BlockingRule::ALL.into_iter().filter(|rule| rule.key_kind() == *kind) {
-                split_block(rule, key, ids, &attributes, config, &mut out);
-            }
-            if matches!(kind, KeyKind::DayMonth | KeyKind::BirthYear) {
-                placeholders_by_municipality(ids, &attributes, config, &mut out);
-            }
-            out
-        })
-        .reduce(BlockOutput::default, BlockOutput::merge);
+    } = in_blocks.merge(registry_wide);
     drop(coarse);
     tracing::debug!(
         seconds = started.elapsed().as_secs_f64(),
@@ -573,7 +617,6 @@ fn pack(a: u32, b: u32) -> u64 {
 /// Splits one coarse block by the rule's second attribute and emits the pairs of each part.
 fn split_block(
     rule: BlockingRule,
-    key: &[u8],
     ids: &[u32],
     attributes: &[Attributes],
     config: BlockingConfig,
@@ -639,34 +682,7 @@ fn split_block(
                 }
             }
         }
-        BlockingRule::FullName | BlockingRule::NameTokensWithoutBirthDate => {
-            // A token block: handle each name (or token pair) only in the block of its
-            // smallest token hash, so that it is expanded once.
-            let Ok(token) = std::str::from_utf8(key) else { return };
-            let token = hash_of(token);
-            for &id in ids {
-                let Some(a) = attrs(id) else { continue };
-                if rule == BlockingRule::FullName {
-                    if a.tokens.len() >= 2 && a.tokens.iter().min() == Some(&token) {
-                        groups.push((a.full_name, id));
-                    }
-                } else {
-                    if a.rare_tokens.contains(&token) {
-                        for other in a.rare_tokens.iter().filter(|t| **t > token) {
-                            groups.push((pair_hash(token, *other), id));
-                        }
-                    }
-                    // The first (or last) token with the other's initial, in that token's
-                    // block: a typo in the other token still leaves them together.
-                    if a.tokens.first() == Some(&token) {
-                        groups.extend(a.first_and_last.first().map(|h| (*h, id)));
-                    }
-                    if a.tokens.len() > 1 && a.tokens.last() == Some(&token) {
-                        groups.extend(a.first_and_last.get(1).map(|h| (*h, id)));
-                    }
-                }
-            }
-        }
+        BlockingRule::FullName | BlockingRule::NameTokensWithoutBirthDate => return,
     }
     groups.sort_unstable();
     groups.dedup();
@@ -680,14 +696,12 @@ fn split_block(
         if end - start >= 2 {
             members.clear();
             members.extend(groups[start..end].iter().map(|(_, id)| *id));
-            if rule == BlockingRule::NameTokensWithoutBirthDate {
-                emit_involving(rule, &members, attributes, config, out, |a| !a.has_birth_date);
-            } else if matches!(
+            if matches!(
                 rule,
                 BlockingRule::NameTokenAndBirthYear | BlockingRule::NameTokenAndBirthDayMonth
             ) {
                 emit_involving(rule, &members, attributes, rule_config(rule, config), out, |a| {
-                    a.tokens.len() <= SHORT_NAME_TOKENS
+                    usize::from(a.n_tokens) <= SHORT_NAME_TOKENS
                 });
             } else {
                 emit_group(rule, &members, attributes, config, out);
@@ -695,6 +709,78 @@ fn split_block(
         }
         start = end;
     }
+}
+
+/// The groups of the rules that need no coarse block: the whole name (two tokens or more), and
+/// a pair of rarest tokens or the first (last) token with the other's initial when one record
+/// has no birth date. Grouped over the whole registry at once, these cost a sort of the
+/// records' whole names and a pass over the records to pick those that share a group with an
+/// undated one (a few per hundred records), instead of walking every name token's block.
+fn registry_wide_groups(attributes: &[Attributes], config: BlockingConfig) -> BlockOutput {
+    let mut out = BlockOutput::default();
+    let mut names: Vec<(u64, u32)> = attributes
+        .par_iter()
+        .enumerate()
+        .filter(|(_, a)| a.present && a.n_tokens >= 2)
+        .map(|(id, a)| (a.full_name, id as u32))
+        .collect();
+    names.par_sort_unstable();
+    emit_groups(BlockingRule::FullName, &names, attributes, config, &mut out);
+    drop(names);
+
+    let undated: crate::hashing::FastHashSet<u64> = attributes
+        .iter()
+        .filter(|a| a.present && !a.has_birth_date)
+        .flat_map(undated_groups)
+        .collect();
+    let mut groups: Vec<(u64, u32)> = attributes
+        .par_iter()
+        .enumerate()
+        .filter(|(_, a)| a.present)
+        .flat_map_iter(|(id, a)| {
+            undated_groups(a)
+                .filter(|group| undated.contains(group))
+                .map(move |group| (group, id as u32))
+        })
+        .collect();
+    groups.par_sort_unstable();
+    groups.dedup();
+    emit_groups(
+        BlockingRule::NameTokensWithoutBirthDate,
+        &groups,
+        attributes,
+        config,
+        &mut out,
+    );
+    out
+}
+
+/// Emits the pairs of each run of equal keys in `groups` (sorted) under `rule`.
+fn emit_groups(
+    rule: BlockingRule,
+    groups: &[(u64, u32)],
+    attributes: &[Attributes],
+    config: BlockingConfig,
+    out: &mut BlockOutput,
+) {
+    let mut members: Vec<u32> = Vec::new();
+    for group in groups.chunk_by(|a, b| a.0 == b.0).filter(|group| group.len() >= 2) {
+        members.clear();
+        members.extend(group.iter().map(|(_, id)| *id));
+        if rule == BlockingRule::NameTokensWithoutBirthDate {
+            emit_involving(rule, &members, attributes, config, out, |a| !a.has_birth_date);
+        } else {
+            emit_group(rule, &members, attributes, config, out);
+        }
+    }
+}
+
+/// The groups a record joins under [`BlockingRule::NameTokensWithoutBirthDate`]: each pair of
+/// its rarest tokens, and its first (last) token with the other's initial.
+fn undated_groups(attributes: &Attributes) -> impl Iterator<Item = u64> + '_ {
+    rare_token_pairs(attributes)
+        .into_iter()
+        .chain(attributes.first_and_last)
 }
 
 /// The caps of one rule's blocks.
@@ -734,12 +820,10 @@ fn birth_dates_fit(rule: BlockingRule, a: &Attributes, b: &Attributes) -> bool {
         return true;
     };
     match rule.key_kind() {
-        KeyKind::BirthYear => day_or_month_fits(x, y),
-        KeyKind::DayMonth => year_fits(x / 10_000, y / 10_000),
+        Some(KeyKind::BirthYear) => day_or_month_fits(x, y),
+        Some(KeyKind::DayMonth) => year_fits(x / 10_000, y / 10_000),
         // The same name: a stranger's date too (a namesake), or a date mistyped twice.
-        KeyKind::NameToken if rule == BlockingRule::FullName => {
-            day_or_month_fits(x, y) || year_fits(x / 10_000, y / 10_000)
-        }
+        None if rule == BlockingRule::FullName => day_or_month_fits(x, y) || year_fits(x / 10_000, y / 10_000),
         _ => true,
     }
 }
@@ -940,8 +1024,8 @@ fn attributes_of(k: &RecordKeys, n_records_with_token: &dyn Fn(u64) -> u32) -> A
     by_rarity.sort_unstable();
     Attributes {
         present: true,
-        rare_tokens: by_rarity.into_iter().take(RARE_TOKENS).map(|(_, t)| t).collect(),
-        first_and_last: k.first_and_last.clone(),
+        rare_tokens: Hashes::of(by_rarity.into_iter().map(|(_, t)| t)),
+        first_and_last: Hashes::of(k.first_and_last.iter().copied()),
         full_name: k.full_name,
         municipality: k.municipality,
         foreign_country: k.foreign_country,
@@ -949,40 +1033,14 @@ fn attributes_of(k: &RecordKeys, n_records_with_token: &dyn Fn(u64) -> u32) -> A
         birth_date: k.birth_date,
         placeholder: k.placeholder,
         rank: 0,
-        tokens: k.tokens.clone(),
+        n_tokens: k.tokens.len().min(usize::from(u8::MAX)) as u8,
     }
 }
 
 /// The pairs of a record's rarest tokens, hashed as the token-pair rules group them.
-fn rare_token_pairs(attributes: &Attributes) -> Vec<u64> {
+fn rare_token_pairs(attributes: &Attributes) -> Hashes<3> {
     let tokens = &attributes.rare_tokens;
-    let mut pairs = Vec::with_capacity(3);
-    for i in 0..tokens.len() {
-        pairs.extend(tokens[i + 1..].iter().map(|other| pair_hash(tokens[i], *other)));
-    }
-    pairs
-}
-
-/// The groups a record joins in the block of one of its name tokens under
-/// [`BlockingRule::NameTokensWithoutBirthDate`].
-fn groups_in_token_block(attributes: &Attributes, token: u64) -> Vec<u64> {
-    let mut groups = Vec::new();
-    if attributes.rare_tokens.contains(&token) {
-        groups.extend(
-            attributes
-                .rare_tokens
-                .iter()
-                .filter(|t| **t > token)
-                .map(|other| pair_hash(token, *other)),
-        );
-    }
-    if attributes.tokens.first() == Some(&token) {
-        groups.extend(attributes.first_and_last.first());
-    }
-    if attributes.tokens.len() > 1 && attributes.tokens.last() == Some(&token) {
-        groups.extend(attributes.first_and_last.get(1));
-    }
-    groups
+    Hashes::of((0..tokens.len()).flat_map(|i| tokens[i + 1..].iter().map(move |other| pair_hash(tokens[i], *other))))
 }
 
 /// The rules that put `a` and `b` in the same block today, as bits of [`CandidatePair::rules`]:
@@ -1015,11 +1073,7 @@ pub fn rules_pairing(a: &ComparableRecord, b: &ComparableRecord, n_records_with_
     let shares = |kind: KeyKind| !shared(kind).is_empty();
     let meet = |p: &[u64], q: &[u64]| p.iter().any(|h| q.contains(h));
     let same = |p: Option<u64>, q: Option<u64>| p.is_some() && p == q;
-    let shared_tokens: Vec<u64> = shared(KeyKind::NameToken)
-        .into_iter()
-        .filter_map(|key| std::str::from_utf8(key).ok().map(hash_of))
-        .collect();
-    let one_short = x.tokens.len() <= SHORT_NAME_TOKENS || y.tokens.len() <= SHORT_NAME_TOKENS;
+    let one_short = usize::from(x.n_tokens.min(y.n_tokens)) <= SHORT_NAME_TOKENS;
     let mut rules = 0;
     for rule in BlockingRule::ALL {
         let pairs = match rule {
@@ -1036,14 +1090,7 @@ pub fn rules_pairing(a: &ComparableRecord, b: &ComparableRecord, n_records_with_
                         || ((shares(KeyKind::DayMonth) || shares(KeyKind::BirthYear))
                             && same(x.municipality, y.municipality)))
             }
-            BlockingRule::FullName => {
-                let smallest = |attributes: &Attributes| attributes.tokens.iter().min().copied();
-                x.tokens.len() >= 2
-                    && y.tokens.len() >= 2
-                    && x.full_name == y.full_name
-                    && smallest(x) == smallest(y)
-                    && shared_tokens.iter().any(|t| smallest(x) == Some(*t))
-            }
+            BlockingRule::FullName => x.n_tokens >= 2 && y.n_tokens >= 2 && x.full_name == y.full_name,
             BlockingRule::NameTokensAndBirthYear => {
                 shares(KeyKind::BirthYear) && meet(&rare_token_pairs(x), &rare_token_pairs(y))
             }
@@ -1058,9 +1105,7 @@ pub fn rules_pairing(a: &ComparableRecord, b: &ComparableRecord, n_records_with_
             }
             BlockingRule::NameTokensWithoutBirthDate => {
                 (!x.has_birth_date || !y.has_birth_date)
-                    && shared_tokens
-                        .iter()
-                        .any(|t| meet(&groups_in_token_block(x, *t), &groups_in_token_block(y, *t)))
+                    && undated_groups(x).any(|group| undated_groups(y).any(|other| other == group))
             }
             BlockingRule::Nif => shares(KeyKind::Nif),
             BlockingRule::NameTokenMunicipalityAndBirthYear => {
