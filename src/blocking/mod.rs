@@ -422,18 +422,14 @@ pub fn candidate_pairs(
         || {
             coarse
                 .par_iter()
-                .fold(BlockOutput::default, |mut out, (kind, _, ids)| {
-                    for rule in BlockingRule::ALL
-                        .into_iter()
-                        .filter(|rule| rule.key_kind() == Some(*kind))
-                    {
-                        split_block(rule, ids, &attributes, config, &mut out);
-                    }
-                    if matches!(kind, KeyKind::DayMonth | KeyKind::BirthYear) {
-                        placeholders_by_municipality(ids, &attributes, config, &mut out);
-                    }
-                    out
-                })
+                .fold(
+                    || (BlockOutput::default(), Scratch::default()),
+                    |(mut out, mut scratch), (kind, _, ids)| {
+                        split_coarse_block(*kind, ids, &attributes, config, &mut scratch, &mut out);
+                        (out, scratch)
+                    },
+                )
+                .map(|(out, _)| out)
                 .reduce(BlockOutput::default, BlockOutput::merge)
         },
         || registry_wide_groups(&attributes, config),
@@ -614,100 +610,126 @@ fn pack(a: u32, b: u32) -> u64 {
     }
 }
 
-/// Splits one coarse block by the rule's second attribute and emits the pairs of each part.
-fn split_block(
-    rule: BlockingRule,
+/// The rules that split a coarse block of each kind by a second attribute (`push_groups`).
+fn grouping_rules(kind: KeyKind) -> &'static [BlockingRule] {
+    match kind {
+        KeyKind::BirthDate => &[
+            BlockingRule::BirthDateAndNameToken,
+            BlockingRule::BirthDateAndMunicipality,
+            BlockingRule::BirthDateAndForeignCountry,
+        ],
+        KeyKind::BirthYear => &[
+            BlockingRule::NameTokensAndBirthYear,
+            BlockingRule::NameTokenAndBirthYear,
+            BlockingRule::NameTokenMunicipalityAndBirthYear,
+        ],
+        KeyKind::DayMonth => &[
+            BlockingRule::NameTokensAndBirthDayMonth,
+            BlockingRule::NameTokenAndBirthDayMonth,
+            BlockingRule::NameTokenMunicipalityAndBirthDayMonth,
+        ],
+        KeyKind::Nif => &[],
+    }
+}
+
+/// The groups `rule` puts a record in, within a coarse block of the rule's kind.
+fn push_groups(rule: BlockingRule, a: &Attributes, id: u32, groups: &mut Vec<(u64, u32)>) {
+    match rule {
+        BlockingRule::BirthDateAndNameToken => groups.extend(a.rare_tokens.iter().map(|t| (*t, id))),
+        BlockingRule::BirthDateAndMunicipality => groups.extend(a.municipality.map(|m| (m, id))),
+        BlockingRule::BirthDateAndForeignCountry => groups.extend(a.foreign_country.map(|c| (c, id))),
+        // Pairs of the rarest tokens, in any order: pairs of any two tokens would give a
+        // Portuguese name of six words fifteen keys, most of them common.
+        BlockingRule::NameTokensAndBirthYear | BlockingRule::NameTokensAndBirthDayMonth => {
+            groups.extend(rare_token_pairs(a).into_iter().map(|h| (h, id)))
+        }
+        BlockingRule::NameTokenAndBirthYear | BlockingRule::NameTokenAndBirthDayMonth => {
+            groups.extend(a.first_and_last.iter().map(|h| (*h, id)))
+        }
+        BlockingRule::NameTokenMunicipalityAndBirthYear | BlockingRule::NameTokenMunicipalityAndBirthDayMonth => {
+            if let Some(m) = a.municipality {
+                groups.extend(a.rare_tokens.iter().map(|t| (pair_hash(*t, m), id)));
+            }
+        }
+        // Whole blocks (`split_coarse_block`) or the whole registry (`registry_wide_groups`).
+        BlockingRule::BirthDateAndPlaceholder
+        | BlockingRule::Nif
+        | BlockingRule::FullName
+        | BlockingRule::NameTokensWithoutBirthDate => {}
+    }
+}
+
+/// Buffers one worker reuses from block to block.
+#[derive(Default)]
+struct Scratch {
+    /// Per grouping rule of the block's kind: (group, record).
+    groups: [Vec<(u64, u32)>; 3],
+    /// (concelho, record), for the newborn placeholders of a year or day-and-month block.
+    places: Vec<(u64, u32)>,
+}
+
+/// Splits one coarse block by every rule of its kind and emits the pairs of each part. Each
+/// record's attributes are read once for all the rules: the reads are random, and cost more
+/// than the grouping.
+fn split_coarse_block(
+    kind: KeyKind,
     ids: &[u32],
     attributes: &[Attributes],
     config: BlockingConfig,
+    scratch: &mut Scratch,
     out: &mut BlockOutput,
 ) {
-    let attrs = |id: u32| attributes.get(id as usize).filter(|a| a.present);
-    let mut groups: Vec<(u64, u32)> = Vec::with_capacity(ids.len() * 2);
-    match rule {
-        BlockingRule::Nif => {
-            emit_group(rule, ids, attributes, config, out);
+    match kind {
+        KeyKind::Nif => {
+            emit_group(BlockingRule::Nif, ids, attributes, config, out);
             return;
         }
-        BlockingRule::BirthDateAndPlaceholder => {
-            emit_involving(rule, ids, attributes, config, out, |a| a.placeholder);
-            return;
-        }
-        BlockingRule::BirthDateAndNameToken => {
-            for &id in ids {
-                if let Some(a) = attrs(id) {
-                    groups.extend(a.rare_tokens.iter().map(|t| (*t, id)));
-                }
-            }
-        }
-        BlockingRule::BirthDateAndMunicipality => {
-            for &id in ids {
-                if let Some(m) = attrs(id).and_then(|a| a.municipality) {
-                    groups.push((m, id));
-                }
-            }
-        }
-        BlockingRule::BirthDateAndForeignCountry => {
-            for &id in ids {
-                if let Some(country) = attrs(id).and_then(|a| a.foreign_country) {
-                    groups.push((country, id));
-                }
-            }
-        }
-        BlockingRule::NameTokensAndBirthYear | BlockingRule::NameTokensAndBirthDayMonth => {
-            // Pairs of the rarest tokens, in any order: pairs of any two tokens would give a
-            // Portuguese name of six words fifteen keys, most of them common.
-            for &id in ids {
-                if let Some(a) = attrs(id) {
-                    let tokens = &a.rare_tokens;
-                    for i in 0..tokens.len() {
-                        groups.extend(tokens[i + 1..].iter().map(|other| (pair_hash(tokens[i], *other), id)));
-                    }
-                }
-            }
-        }
-        BlockingRule::NameTokenAndBirthYear | BlockingRule::NameTokenAndBirthDayMonth => {
-            for &id in ids {
-                if let Some(a) = attrs(id) {
-                    groups.extend(a.first_and_last.iter().map(|t| (*t, id)));
-                }
-            }
-        }
-        BlockingRule::NameTokenMunicipalityAndBirthYear | BlockingRule::NameTokenMunicipalityAndBirthDayMonth => {
-            for &id in ids {
-                if let Some(a) = attrs(id) {
-                    if let Some(m) = a.municipality {
-                        groups.extend(a.rare_tokens.iter().map(|t| (pair_hash(*t, m), id)));
-                    }
-                }
-            }
-        }
-        BlockingRule::FullName | BlockingRule::NameTokensWithoutBirthDate => return,
+        KeyKind::BirthDate => emit_involving(
+            BlockingRule::BirthDateAndPlaceholder,
+            ids,
+            attributes,
+            config,
+            out,
+            |a| a.placeholder,
+        ),
+        KeyKind::BirthYear | KeyKind::DayMonth => {}
     }
-    groups.sort_unstable();
-    groups.dedup();
-    let mut start = 0;
-    let mut members: Vec<u32> = Vec::new();
-    while start < groups.len() {
-        let mut end = start + 1;
-        while end < groups.len() && groups[end].0 == groups[start].0 {
-            end += 1;
+    let rules = grouping_rules(kind);
+    // A newborn's placeholder record with the records of the same concelho born on the same
+    // day and month (either order), or in the same year: the placeholder's birth date is often
+    // the date of registration, a year or days off, and its name shares nothing with the child's.
+    let by_place = matches!(kind, KeyKind::BirthYear | KeyKind::DayMonth);
+    let mut any_placeholder = false;
+    for groups in scratch.groups.iter_mut() {
+        groups.clear();
+    }
+    scratch.places.clear();
+    for &id in ids {
+        let Some(a) = attributes.get(id as usize).filter(|a| a.present) else {
+            continue;
+        };
+        for (rule, groups) in rules.iter().zip(scratch.groups.iter_mut()) {
+            push_groups(*rule, a, id, groups);
         }
-        if end - start >= 2 {
-            members.clear();
-            members.extend(groups[start..end].iter().map(|(_, id)| *id));
-            if matches!(
-                rule,
-                BlockingRule::NameTokenAndBirthYear | BlockingRule::NameTokenAndBirthDayMonth
-            ) {
-                emit_involving(rule, &members, attributes, rule_config(rule, config), out, |a| {
-                    usize::from(a.n_tokens) <= SHORT_NAME_TOKENS
-                });
-            } else {
-                emit_group(rule, &members, attributes, config, out);
-            }
+        if by_place {
+            any_placeholder |= a.placeholder;
+            scratch.places.extend(a.municipality.map(|m| (m, id)));
         }
-        start = end;
+    }
+    for (rule, groups) in rules.iter().zip(scratch.groups.iter_mut()) {
+        groups.sort_unstable();
+        groups.dedup();
+        emit_groups(*rule, groups, attributes, config, out);
+    }
+    if any_placeholder {
+        scratch.places.sort_unstable();
+        emit_groups(
+            BlockingRule::BirthDateAndPlaceholder,
+            &scratch.places,
+            attributes,
+            config,
+            out,
+        );
     }
 }
 
@@ -767,10 +789,20 @@ fn emit_groups(
     for group in groups.chunk_by(|a, b| a.0 == b.0).filter(|group| group.len() >= 2) {
         members.clear();
         members.extend(group.iter().map(|(_, id)| *id));
-        if rule == BlockingRule::NameTokensWithoutBirthDate {
-            emit_involving(rule, &members, attributes, config, out, |a| !a.has_birth_date);
-        } else {
-            emit_group(rule, &members, attributes, config, out);
+        match rule {
+            BlockingRule::NameTokensWithoutBirthDate => {
+                emit_involving(rule, &members, attributes, config, out, |a| !a.has_birth_date)
+            }
+            BlockingRule::BirthDateAndPlaceholder => {
+                emit_involving(rule, &members, attributes, config, out, |a| a.placeholder)
+            }
+            // A name of at most two tokens pairs with the others.
+            BlockingRule::NameTokenAndBirthYear | BlockingRule::NameTokenAndBirthDayMonth => {
+                emit_involving(rule, &members, attributes, rule_config(rule, config), out, |a| {
+                    usize::from(a.n_tokens) <= SHORT_NAME_TOKENS
+                })
+            }
+            _ => emit_group(rule, &members, attributes, config, out),
         }
     }
 }
@@ -847,35 +879,6 @@ fn year_fits(x: i32, y: i32) -> bool {
         (Some(_), None, None) => true,
         (Some(i), Some(j), None) => j == i + 1 && dx[i] == dy[j] && dx[j] == dy[i],
         _ => false,
-    }
-}
-
-/// A newborn's placeholder record with the records of the same concelho born on the same day
-/// and month (either order), or in the same year: the placeholder's birth date is often the date
-/// of registration, a year or days off, and its name shares nothing with the child's. Called on
-/// day-and-month and birth-year blocks.
-fn placeholders_by_municipality(ids: &[u32], attributes: &[Attributes], config: BlockingConfig, out: &mut BlockOutput) {
-    let attrs = |id: u32| attributes.get(id as usize).filter(|a| a.present);
-    if !ids.iter().any(|&id| attrs(id).is_some_and(|a| a.placeholder)) {
-        return;
-    }
-    let mut groups: Vec<(u64, u32)> = ids
-        .iter()
-        .filter_map(|&id| attrs(id).and_then(|a| a.municipality).map(|m| (m, id)))
-        .collect();
-    groups.sort_unstable();
-    let mut members: Vec<u32> = Vec::new();
-    for group in groups.chunk_by(|a, b| a.0 == b.0).filter(|group| group.len() >= 2) {
-        members.clear();
-        members.extend(group.iter().map(|(_, id)| *id));
-        emit_involving(
-            BlockingRule::BirthDateAndPlaceholder,
-            &members,
-            attributes,
-            config,
-            out,
-            |a| a.placeholder,
-        );
     }
 }
 
