@@ -534,9 +534,9 @@ impl RecordKeys {
 
 fn attributes(keys: &[RecordKeys]) -> Vec<Attributes> {
     let max_id = keys.iter().map(|k| k.id.0).max().unwrap_or(0) as usize;
-    // Sorted on the name's first eight bytes first: most comparisons end there, without
-    // touching the records.
-    let mut order: Vec<(u64, u32)> = keys
+    // Sorted on the name's first sixteen bytes first: most comparisons end there, without
+    // touching the records (eight bytes were too few: "MARIA DA" begins many names).
+    let mut order: Vec<(u128, u32)> = keys
         .iter()
         .enumerate()
         .map(|(i, k)| (name_prefix(&k.name_key), i as u32))
@@ -573,12 +573,12 @@ fn attributes(keys: &[RecordKeys]) -> Vec<Attributes> {
     dense
 }
 
-/// The first eight bytes of a name key as a number that sorts as the bytes do.
-fn name_prefix(key: &str) -> u64 {
-    let mut bytes = [0u8; 8];
-    let n = key.len().min(8);
+/// The first sixteen bytes of a name key as a number that sorts as the bytes do.
+fn name_prefix(key: &str) -> u128 {
+    let mut bytes = [0u8; 16];
+    let n = key.len().min(16);
     bytes[..n].copy_from_slice(&key.as_bytes()[..n]);
-    u64::from_be_bytes(bytes)
+    u128::from_be_bytes(bytes)
 }
 
 #[derive(Default)]
