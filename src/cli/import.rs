@@ -6,8 +6,9 @@ use std::process::ExitCode;
 use anyhow::Context as _;
 
 use super::Context;
-use crate::import::{read_file, write_rejects, Encoding, Format, ImportOptions, Severity};
-use crate::store::records::ImportWriteOptions;
+use crate::error::Error;
+use crate::import::{open_file, write_rejects, Encoding, Format, ImportOptions, ParsedFile, RawFile, Severity};
+use crate::store::records::{ImportCounts, ImportRow, ImportWriteOptions};
 use crate::store::today;
 
 /// Import a registry file (CSV or JSON Lines) into the registry database.
@@ -107,32 +108,39 @@ pub(crate) fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
         today: today(),
     };
     let started = std::time::Instant::now();
-    let parsed = read_file(&args.file, &options)?;
-    tracing::debug!(
-        seconds = started.elapsed().as_secs_f64(),
-        n_rows = parsed.n_rows,
-        "file read"
-    );
+    // The whole file is read and split into rows before the database is opened (a file that
+    // cannot be read changes nothing); its rows are then validated a chunk at a time on one
+    // thread while the previous chunk is written on this one.
+    let raw = open_file(&args.file, &options)?;
+    tracing::debug!(seconds = started.elapsed().as_secs_f64(), "file read");
     let file_name = args.file.display().to_string();
-    let n_rejected = parsed
-        .issues
-        .iter()
-        .filter(|i| i.severity == Severity::Rejected)
-        .count();
     let mut store = context.data_dir.open_store().context("opening the registry database")?;
-    let write = store.write_import(
-        &parsed.rows,
+    let mut parsed = None;
+    let write = store.write_import_streamed(
         &ImportWriteOptions {
             file: &file_name,
             operator: &super::operator(),
             update: args.update,
             strict: args.strict,
-            n_problems_before: parsed.issues.len(),
-            n_rejected_before: n_rejected,
-            n_flagged_values: parsed.n_flagged(),
-            n_rows: parsed.n_rows,
+        },
+        |write_rows| {
+            let file = validate_while_writing(raw, write_rows)?;
+            let counts = ImportCounts {
+                n_problems: file.issues.len(),
+                n_rejected: file.issues.iter().filter(|i| i.severity == Severity::Rejected).count(),
+                n_flagged_values: file.n_flagged(),
+                n_rows: file.n_rows,
+            };
+            parsed = Some(file);
+            Ok(counts)
         },
     )?;
+    let parsed = parsed.ok_or_else(|| Error::Internal("the import ended without its file".into()))?;
+    let n_rejected = parsed
+        .issues
+        .iter()
+        .filter(|i| i.severity == Severity::Rejected)
+        .count();
 
     // Every problem goes to the problems file; the terminal shows the first ones.
     let mut lines: Vec<String> = parsed
@@ -149,8 +157,11 @@ pub(crate) fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
             )
         })
         .collect();
-    lines.extend(write.already_registered.iter().map(|(line, nnu)| {
-        format!("{file_name}:{line}: sns_number: \"{nnu}\": NNU already registered: use --update to change the record (rejected)")
+    lines.extend(write.already_registered.iter().map(|row| {
+        format!(
+            "{file_name}:{}: sns_number: \"{}\": NNU already registered: use --update to change the record (rejected)",
+            row.line, row.record.sns_number
+        )
     }));
     for line in lines.iter().take(MAX_PROBLEMS_SHOWN) {
         eprintln!("{line}");
@@ -188,6 +199,37 @@ pub(crate) fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
         }
     }
     summary(context, &file_name, &parsed, &write, args.strict, n_rejected_total)
+}
+
+/// Validates `raw` on a second thread and hands its usable rows to `write_rows` on this one,
+/// a chunk at a time. The first error wins: the writer's stops the reading.
+fn validate_while_writing(
+    raw: RawFile,
+    write_rows: &mut dyn FnMut(&[ImportRow]) -> crate::error::Result<()>,
+) -> crate::error::Result<ParsedFile> {
+    std::thread::scope(|scope| {
+        let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<ImportRow>>(2);
+        let reader = scope.spawn(move || {
+            raw.validate(&mut |rows| {
+                sender
+                    .send(rows)
+                    .map_err(|_| Error::Internal("the import's writer stopped".into()))
+            })
+        });
+        let mut written = Ok(());
+        for rows in &receiver {
+            written = write_rows(&rows);
+            if written.is_err() {
+                break;
+            }
+        }
+        drop(receiver);
+        let read = reader
+            .join()
+            .map_err(|_| Error::Internal("the import's reader panicked".into()))?;
+        written?;
+        read
+    })
 }
 
 /// Problems printed on the terminal; the rest are in the problems file.

@@ -109,8 +109,6 @@ pub struct RejectedRow {
 pub struct ParsedFile {
     /// The file.
     pub path: PathBuf,
-    /// Usable rows.
-    pub rows: Vec<ImportRow>,
     /// Every problem, by line.
     pub issues: Vec<ImportIssue>,
     /// Rejected rows with their fields.
@@ -130,13 +128,8 @@ pub struct ParsedFile {
 impl ParsedFile {
     /// Adds rows the registry refused (their NNU is already registered) to the rejects, with
     /// their fields as imported under the file's header.
-    pub fn reject_refused(&mut self, refused: &[(u64, Nnu)], reason: &str) {
-        for (line, _) in refused {
-            // Rows are in line order.
-            let Ok(index) = self.rows.binary_search_by_key(line, |row| row.line) else {
-                continue;
-            };
-            let row = &self.rows[index];
+    pub fn reject_refused(&mut self, refused: &[ImportRow], reason: &str) {
+        for row in refused {
             let texts = crate::store::records::field_texts(&row.record);
             let fields = self
                 .columns
@@ -148,7 +141,7 @@ impl ParsedFile {
                 })
                 .collect();
             self.rejected.push(RejectedRow {
-                line: *line,
+                line: row.line,
                 fields,
                 reason: reason.to_string(),
             });
@@ -162,8 +155,26 @@ impl ParsedFile {
     }
 }
 
-/// Reads and validates a file.
-pub fn read_file(path: &Path, options: &ImportOptions) -> Result<ParsedFile> {
+/// A file read and split into rows, not yet validated: whatever fails for the whole file
+/// (unreadable, not decodable, no usable header) has failed by now.
+pub struct RawFile {
+    path: PathBuf,
+    raw: RawRows,
+    encoding: &'static str,
+    today: Date,
+}
+
+impl RawFile {
+    /// Validates the rows, handing the usable ones to `sink` a chunk at a time in line order
+    /// (while the next chunk is converted, the caller can write the last), and returns what
+    /// else was found. An error of `sink` stops the reading.
+    pub fn validate(self, sink: &mut dyn FnMut(Vec<ImportRow>) -> Result<()>) -> Result<ParsedFile> {
+        validate(&self.path, self.raw, self.encoding, self.today, sink)
+    }
+}
+
+/// Reads a file and splits it into rows.
+pub fn open_file(path: &Path, options: &ImportOptions) -> Result<RawFile> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
     let (text, encoding) = decode(bytes, options.encoding).map_err(|reason| bad_file(path, reason))?;
     let format = options.format.unwrap_or_else(|| {
@@ -185,7 +196,12 @@ pub fn read_file(path: &Path, options: &ImportOptions) -> Result<ParsedFile> {
     };
     drop(text);
     tracing::debug!(seconds = started.elapsed().as_secs_f64(), "rows split into fields");
-    Ok(validate(path, raw, encoding, options.today))
+    Ok(RawFile {
+        path: path.to_path_buf(),
+        raw,
+        encoding,
+        today: options.today,
+    })
 }
 
 fn bad_file(path: &Path, reason: impl Into<String>) -> Error {
@@ -387,7 +403,13 @@ enum RowOutcome {
     Rejected(ImportIssue),
 }
 
-fn validate(path: &Path, raw: RawRows, encoding: &'static str, today: Date) -> ParsedFile {
+fn validate(
+    path: &Path,
+    raw: RawRows,
+    encoding: &'static str,
+    today: Date,
+    sink: &mut dyn FnMut(Vec<ImportRow>) -> Result<()>,
+) -> Result<ParsedFile> {
     let RawRows {
         header,
         columns,
@@ -405,57 +427,54 @@ fn validate(path: &Path, raw: RawRows, encoding: &'static str, today: Date) -> P
     let n_rows = rows.len() + broken.len();
     let mut issues = Vec::new();
     let mut rejected = Vec::new();
-    let mut records: Vec<ImportRow> = Vec::with_capacity(rows.len());
     let mut first_line_of: FastHashMap<Nnu, u64> = FastHashMap::default();
     first_line_of.reserve(rows.len());
     // Converted a chunk at a time, so that the converted rows are not held twice.
     let mut outcomes: Vec<RowOutcome> = Vec::with_capacity(CONVERT_CHUNK);
-    for (line, fields, outcome) in rows.chunks(CONVERT_CHUNK).flat_map(|chunk| {
+    for chunk in rows.chunks(CONVERT_CHUNK) {
         outcomes.clear();
         chunk
             .par_iter()
             .map(|(line, fields)| convert_row(*line, fields, &positions, today))
             .collect_into_vec(&mut outcomes);
-        chunk
-            .iter()
-            .zip(outcomes.drain(..))
-            .map(|((line, fields), outcome)| (line, fields, outcome))
-            .collect::<Vec<_>>()
-    }) {
-        match outcome {
-            RowOutcome::Rejected(issue) => {
-                rejected.push(RejectedRow {
-                    line: *line,
-                    fields: fields.iter().map(str::to_string).collect(),
-                    reason: issue.reason.clone(),
-                });
-                issues.push(issue);
-            }
-            RowOutcome::Record(row, row_issues) => {
-                if let Some(first) = first_line_of.get(&row.record.sns_number) {
-                    let reason = format!(
-                        "NNU {} is also on line {first}: each record once per file",
-                        row.record.sns_number
-                    );
+        let mut records: Vec<ImportRow> = Vec::with_capacity(chunk.len());
+        for ((line, fields), outcome) in chunk.iter().zip(outcomes.drain(..)) {
+            match outcome {
+                RowOutcome::Rejected(issue) => {
                     rejected.push(RejectedRow {
                         line: *line,
                         fields: fields.iter().map(str::to_string).collect(),
-                        reason: reason.clone(),
+                        reason: issue.reason.clone(),
                     });
-                    issues.push(ImportIssue {
-                        line: *line,
-                        field: "sns_number",
-                        value: row.record.sns_number.to_string(),
-                        reason,
-                        severity: Severity::Rejected,
-                    });
-                    continue;
+                    issues.push(issue);
                 }
-                first_line_of.insert(row.record.sns_number, *line);
-                issues.extend(row_issues);
-                records.push(row);
+                RowOutcome::Record(row, row_issues) => {
+                    if let Some(first) = first_line_of.get(&row.record.sns_number) {
+                        let reason = format!(
+                            "NNU {} is also on line {first}: each record once per file",
+                            row.record.sns_number
+                        );
+                        rejected.push(RejectedRow {
+                            line: *line,
+                            fields: fields.iter().map(str::to_string).collect(),
+                            reason: reason.clone(),
+                        });
+                        issues.push(ImportIssue {
+                            line: *line,
+                            field: "sns_number",
+                            value: row.record.sns_number.to_string(),
+                            reason,
+                            severity: Severity::Rejected,
+                        });
+                        continue;
+                    }
+                    first_line_of.insert(row.record.sns_number, *line);
+                    issues.extend(row_issues);
+                    records.push(row);
+                }
             }
         }
+        sink(records)?;
     }
     for (line, text, reason) in broken {
         rejected.push(RejectedRow {
@@ -473,9 +492,8 @@ fn validate(path: &Path, raw: RawRows, encoding: &'static str, today: Date) -> P
     }
     issues.sort_by_key(|issue| issue.line);
     rejected.sort_by_key(|row| row.line);
-    ParsedFile {
+    Ok(ParsedFile {
         path: path.to_path_buf(),
-        rows: records,
         issues,
         rejected,
         header,
@@ -483,7 +501,7 @@ fn validate(path: &Path, raw: RawRows, encoding: &'static str, today: Date) -> P
         columns,
         n_rows,
         encoding,
-    }
+    })
 }
 
 fn convert_row(line: u64, fields: &csv::StringRecord, positions: &[Option<usize>], today: Date) -> RowOutcome {

@@ -805,7 +805,7 @@ mod tests {
 
     use super::*;
     use crate::record::{Country, Date, Nif, RegistrationType, Sex, Value};
-    use crate::store::records::{ImportRow, ImportWriteOptions};
+    use crate::store::records::{ImportCounts, ImportRow, ImportWriteOptions};
 
     fn value<T: Clone + std::fmt::Debug + 'static>(
         valid: Vec<T>,
@@ -868,12 +868,12 @@ mod tests {
             operator: "test",
             update: false,
             strict: false,
-            n_problems_before: 0,
-            n_rejected_before: 0,
-            n_flagged_values: 0,
-            n_rows: rows.len(),
         };
-        store.write_import(rows, &options).unwrap();
+        let counts = ImportCounts {
+            n_rows: rows.len(),
+            ..Default::default()
+        };
+        store.write_import(rows, &options, counts).unwrap();
     }
 
     #[test]

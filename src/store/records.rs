@@ -60,7 +60,7 @@ pub struct StoredRecord {
 }
 
 /// One record of an import, with the line it came from.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct ImportRow {
     /// 1-based line (CSV: physical line of the row's start; JSONL: the line).
     pub line: u64,
@@ -79,8 +79,8 @@ pub struct ImportWrite {
     pub n_updated: usize,
     /// Existing records given again with no change (`--update`).
     pub n_unchanged: usize,
-    /// Rows whose NNU is already registered (without `--update`): line and NNU.
-    pub already_registered: Vec<(u64, Nnu)>,
+    /// Rows whose NNU is already registered (without `--update`), refused.
+    pub already_registered: Vec<ImportRow>,
 }
 
 /// How to write an import.
@@ -91,12 +91,18 @@ pub struct ImportWriteOptions<'a> {
     pub operator: &'a str,
     /// Update records whose NNU exists instead of refusing them.
     pub update: bool,
-    /// Write nothing if any row has a problem (`n_problems_before` counts the importer's own).
+    /// Write nothing if any row has a problem (the importer's, [`ImportCounts::n_problems`], or
+    /// a refused row).
     pub strict: bool,
-    /// Rows already rejected or flagged by the importer.
-    pub n_problems_before: usize,
-    /// Rows rejected by the importer (for the import's summary row).
-    pub n_rejected_before: usize,
+}
+
+/// What the importer found in the file, known once it is read.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ImportCounts {
+    /// Problems the importer found (rows rejected, values flagged).
+    pub n_problems: usize,
+    /// Rows the importer rejected (for the import's summary row).
+    pub n_rejected: usize,
     /// Flagged values (for the import's summary row).
     pub n_flagged_values: usize,
     /// Rows read from the file.
@@ -109,7 +115,26 @@ impl Store {
     /// A row whose NNU already exists is refused (listed in `already_registered`) unless
     /// `update`, which records each changed field in `record_changes`. With `strict`, any
     /// problem (the importer's or a refused row) writes nothing.
-    pub fn write_import(&mut self, rows: &[ImportRow], options: &ImportWriteOptions) -> Result<ImportWrite> {
+    pub fn write_import(
+        &mut self,
+        rows: &[ImportRow],
+        options: &ImportWriteOptions,
+        counts: ImportCounts,
+    ) -> Result<ImportWrite> {
+        self.write_import_streamed(options, |write| {
+            write(rows)?;
+            Ok(counts)
+        })
+    }
+
+    /// [`Store::write_import`] of rows that arrive while the file is still being read: `feed`
+    /// hands each chunk to the function it is given and returns the importer's counts at the
+    /// end. An error of `feed` or of a chunk rolls everything back.
+    pub fn write_import_streamed(
+        &mut self,
+        options: &ImportWriteOptions,
+        feed: impl FnOnce(&mut dyn FnMut(&[ImportRow]) -> Result<()>) -> Result<ImportCounts>,
+    ) -> Result<ImportWrite> {
         let started_at = now_timestamp();
         let tx = super::immediate(&mut self.conn)?;
         let mut write = ImportWrite::default();
@@ -122,7 +147,7 @@ impl Store {
         )?;
         let import_id = tx.last_insert_rowid();
         let registry_empty: bool = tx.query_row("SELECT NOT EXISTS (SELECT 1 FROM records)", [], |r| r.get(0))?;
-        {
+        let counts = {
             let mut insert = tx.prepare_cached(
                 "INSERT INTO records (sns_number, full_name, sex, birth_date, nationality, birth_country,
                      birth_district, birth_municipality, birth_parish, registration_unit, nif,
@@ -141,44 +166,49 @@ impl Store {
                 "INSERT INTO record_changes (record_id, import_id, field, old_value, new_value)
                  VALUES (?1, ?2, ?3, ?4, ?5)",
             )?;
-            for row in rows {
-                let texts = field_texts(&row.record);
-                let invalid = row.record.invalid_fields().join(",");
-                let existing = if registry_empty {
-                    None
-                } else {
-                    find.query_row([&texts[0]], stored_record_from_row).optional()?
-                };
-                match existing {
-                    None => {
-                        insert.execute(params![
-                            texts[0], texts[1], texts[2], texts[3], texts[4], texts[5], texts[6], texts[7], texts[8],
-                            texts[9], texts[10], texts[11], texts[12], invalid, seq, import_id, started_at
-                        ])?;
-                        write.n_inserted += 1;
-                    }
-                    Some(_) if !options.update => write.already_registered.push((row.line, row.record.sns_number)),
-                    Some(stored) => {
-                        let old_texts = field_texts(&stored.record);
-                        let changed: Vec<usize> = (1..texts.len()).filter(|&i| old_texts[i] != texts[i]).collect();
-                        if changed.is_empty() {
-                            write.n_unchanged += 1;
-                            continue;
+            let mut write_rows = |rows: &[ImportRow]| -> Result<()> {
+                for row in rows {
+                    let texts = field_texts(&row.record);
+                    let invalid = row.record.invalid_fields().join(",");
+                    let existing = if registry_empty {
+                        None
+                    } else {
+                        find.query_row([&texts[0]], stored_record_from_row).optional()?
+                    };
+                    match existing {
+                        None => {
+                            insert.execute(params![
+                                texts[0], texts[1], texts[2], texts[3], texts[4], texts[5], texts[6], texts[7],
+                                texts[8], texts[9], texts[10], texts[11], texts[12], invalid, seq, import_id,
+                                started_at
+                            ])?;
+                            write.n_inserted += 1;
                         }
-                        let id = stored.record.id.0;
-                        update.execute(params![
-                            id, texts[1], texts[2], texts[3], texts[4], texts[5], texts[6], texts[7], texts[8],
-                            texts[9], texts[10], texts[11], texts[12], invalid, seq, started_at
-                        ])?;
-                        for i in changed {
-                            change.execute(params![id, import_id, FIELDS[i], old_texts[i], texts[i]])?;
+                        Some(_) if !options.update => write.already_registered.push(row.clone()),
+                        Some(stored) => {
+                            let old_texts = field_texts(&stored.record);
+                            let changed: Vec<usize> = (1..texts.len()).filter(|&i| old_texts[i] != texts[i]).collect();
+                            if changed.is_empty() {
+                                write.n_unchanged += 1;
+                                continue;
+                            }
+                            let id = stored.record.id.0;
+                            update.execute(params![
+                                id, texts[1], texts[2], texts[3], texts[4], texts[5], texts[6], texts[7], texts[8],
+                                texts[9], texts[10], texts[11], texts[12], invalid, seq, started_at
+                            ])?;
+                            for i in changed {
+                                change.execute(params![id, import_id, FIELDS[i], old_texts[i], texts[i]])?;
+                            }
+                            write.n_updated += 1;
                         }
-                        write.n_updated += 1;
                     }
                 }
-            }
-        }
-        let n_problems = options.n_problems_before + write.already_registered.len();
+                Ok(())
+            };
+            feed(&mut write_rows)?
+        };
+        let n_problems = counts.n_problems + write.already_registered.len();
         if options.strict && n_problems > 0 {
             tx.rollback()?;
             return Ok(ImportWrite {
@@ -195,11 +225,11 @@ impl Store {
             params![
                 import_id,
                 now_timestamp(),
-                options.n_rows,
+                counts.n_rows,
                 write.n_inserted,
                 write.n_updated,
-                options.n_rejected_before + write.already_registered.len(),
-                options.n_flagged_values
+                counts.n_rejected + write.already_registered.len(),
+                counts.n_flagged_values
             ],
         )?;
         // The import's audit entry commits with its rows.
@@ -213,7 +243,7 @@ impl Store {
                     options.file,
                     write.n_inserted,
                     write.n_updated,
-                    options.n_rejected_before + write.already_registered.len()
+                    counts.n_rejected + write.already_registered.len()
                 )),
                 ..Default::default()
             },
@@ -437,12 +467,12 @@ mod tests {
             operator: "test",
             update,
             strict: false,
-            n_problems_before: 0,
-            n_rejected_before: 0,
-            n_flagged_values: 0,
-            n_rows: rows.len(),
         };
-        store.write_import(rows, &options).unwrap()
+        let counts = ImportCounts {
+            n_rows: rows.len(),
+            ..ImportCounts::default()
+        };
+        store.write_import(rows, &options, counts).unwrap()
     }
 
     #[test]
@@ -476,7 +506,12 @@ mod tests {
             }],
             false,
         );
-        assert_eq!(again.already_registered, vec![(5, record.sns_number)]);
+        let refused: Vec<(u64, Nnu)> = again
+            .already_registered
+            .iter()
+            .map(|row| (row.line, row.record.sns_number))
+            .collect();
+        assert_eq!(refused, vec![(5, record.sns_number)]);
         record.full_name = "Ana Lopes Martins".into();
         let updated = write(&mut store, &[ImportRow { line: 2, record }], true);
         assert_eq!((updated.n_inserted, updated.n_updated), (0, 1));
