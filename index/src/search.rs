@@ -25,8 +25,9 @@
 //! records the other clauses propose. The result is the same as scoring every document. The
 //! fuzzy clause reads only the name terms that start like the token (an edit after the first
 //! character) plus the few spellings with the first character edited, looked up one by one,
-//! instead of the whole name dictionary; record ids come from the fast column, read only for
-//! a record that enters the best `limit`.
+//! instead of the whole name dictionary, and it reads them from the segment's name terms in
+//! memory (`names.rs`), not from the term dictionary; record ids come from the fast column,
+//! read only for a record that enters the best `limit`.
 
 use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
@@ -34,13 +35,14 @@ use std::collections::BinaryHeap;
 use tantivy::columnar::ColumnValues;
 use tantivy::fieldnorm::FieldNormReader;
 use tantivy::index::InvertedIndexReader;
-use tantivy::postings::Postings;
 use tantivy::postings::SegmentPostings;
+use tantivy::postings::{Postings, TermInfo};
 use tantivy::query::{Bm25Weight, Scorer};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocId, DocSet, Score, Searcher, SegmentReader, Term, TERMINATED};
 
 use crate::error::IndexError;
+use crate::names::{NameTerms, NameTermsCache};
 use crate::schema::{CandidateSchema, RECORD_ID_COLUMN};
 use crate::tokenizer::{analyze_into, name_analyzer};
 use crate::SearchQuery;
@@ -63,6 +65,7 @@ const FIRST_LETTERS: std::ops::RangeInclusive<u8> = b'a'..=b'z';
 pub(crate) fn search(
     searcher: &Searcher,
     schema: &CandidateSchema,
+    name_terms: &NameTermsCache,
     query: &SearchQuery,
     limit: usize,
 ) -> Result<Vec<(u32, f32)>, IndexError> {
@@ -73,9 +76,10 @@ pub(crate) fn search(
     if clauses.scored.is_empty() && clauses.fuzzy.is_empty() {
         return Ok(Vec::new());
     }
+    let name_terms = name_terms.for_searcher(searcher, schema.name)?;
     let mut top = TopHits::new(limit);
-    for segment in searcher.segment_readers() {
-        let cursors = clauses.cursors(segment)?;
+    for (segment, name_terms) in searcher.segment_readers().iter().zip(&name_terms) {
+        let cursors = clauses.cursors(segment, name_terms)?;
         collect_segment(segment, cursors, &mut top)?;
     }
     Ok(top.into_sorted())
@@ -157,7 +161,7 @@ impl Clauses {
     }
 
     /// The clauses' cursors in one segment, leaving out those that match nothing there.
-    fn cursors(&self, segment: &SegmentReader) -> Result<Vec<Cursor>, IndexError> {
+    fn cursors(&self, segment: &SegmentReader, name_terms: &NameTerms) -> Result<Vec<Cursor>, IndexError> {
         let mut cursors = Vec::with_capacity(self.scored.len() + self.fuzzy.len());
         for scored in &self.scored {
             let field = scored.term.field();
@@ -183,7 +187,7 @@ impl Clauses {
         if !self.fuzzy.is_empty() {
             let names = segment.inverted_index(self.name).map_err(IndexError::Query)?;
             for token in &self.fuzzy {
-                let docs = FuzzyDocs::new(&names, token)?;
+                let docs = FuzzyDocs::new(&names, name_terms, token)?;
                 if docs.doc() != TERMINATED {
                     cursors.push(Cursor {
                         scorer: Box::new(docs),
@@ -312,21 +316,14 @@ struct FuzzyDocs {
 }
 
 impl FuzzyDocs {
-    fn new(names: &InvertedIndexReader, token: &str) -> Result<FuzzyDocs, IndexError> {
-        let terms = names.terms();
-        let mut infos = Vec::new();
+    fn new(names: &InvertedIndexReader, terms: &NameTerms, token: &str) -> Result<FuzzyDocs, IndexError> {
+        let mut infos: Vec<&TermInfo> = Vec::new();
         let first_len = token.chars().next().map_or(0, char::len_utf8);
         let (first, rest) = token.as_bytes().split_at(first_len);
         // An edit after the first character keeps it: the terms that start with it.
-        let mut next_first = first.to_vec();
-        if let Some(last) = next_first.last_mut() {
-            // UTF-8 has no 0xFF byte, so this is the first key past the prefix.
-            *last += 1;
-        }
-        let mut stream = terms.range().ge(first).lt(&next_first).into_stream()?;
-        while stream.advance() {
-            if std::str::from_utf8(stream.key()).is_ok_and(|term| within_one_edit(token, term)) {
-                infos.push(stream.value().clone());
+        for (i, term) in terms.starting_with(first) {
+            if within_one_edit(token, term) {
+                infos.push(terms.info(i));
             }
         }
         // An edit of the first character: a handful of spellings, looked up one by one.
@@ -347,13 +344,9 @@ impl FuzzyDocs {
         spellings.retain(|spelling| !spelling.is_empty() && !spelling.starts_with(first));
         spellings.sort_unstable();
         spellings.dedup();
-        for spelling in &spellings {
-            if let Some(info) = terms.get(spelling)? {
-                infos.push(info);
-            }
-        }
+        infos.extend(spellings.iter().filter_map(|spelling| terms.get(spelling)));
         let postings = infos
-            .iter()
+            .into_iter()
             .map(|info| names.read_postings_from_terminfo(info, IndexRecordOption::Basic))
             .collect::<Result<Vec<_>, _>>()?;
         let doc = postings.iter().map(DocSet::doc).min().unwrap_or(TERMINATED);
