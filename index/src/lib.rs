@@ -77,6 +77,10 @@ pub struct SearchQuery<'a> {
     pub birth_date: Option<&'a str>,
     /// Exact normalised birthplace key.
     pub birthplace: Option<&'a str>,
+    /// Records carrying any of these block keys are left out of the results (the caller has
+    /// them already, for example from [`CandidateIndex::block`]), so they take no place among
+    /// the best `limit`.
+    pub exclude_keys: &'a [Vec<u8>],
 }
 
 /// The candidate index: a Tantivy index, a reader on it and the schema handles.

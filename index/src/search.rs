@@ -13,6 +13,9 @@
 //! - the birth date, exact and boosted by [`BIRTH_DATE_BOOST`];
 //! - the birthplace, exact.
 //!
+//! A record carrying one of the query's excluded keys is left out (a Boolean MUST_NOT clause):
+//! it never takes a place among the best.
+//!
 //! Invariants: results are sorted by descending score, then ascending record id, and the
 //! ordering is exact even across segments and at the `limit` cut. Deleted documents never
 //! match.
@@ -80,7 +83,8 @@ pub(crate) fn search(
     let mut top = TopHits::new(limit);
     for (segment, name_terms) in searcher.segment_readers().iter().zip(&name_terms) {
         let cursors = clauses.cursors(segment, name_terms)?;
-        collect_segment(segment, cursors, &mut top)?;
+        let excluded = clauses.excluded_docs(segment)?;
+        collect_segment(segment, cursors, &excluded, &mut top)?;
     }
     Ok(top.into_sorted())
 }
@@ -91,6 +95,8 @@ struct Clauses {
     scored: Vec<ScoredTerm>,
     /// Name tokens also matched within one edit.
     fuzzy: Vec<String>,
+    /// Block keys whose records are left out.
+    excluded: Vec<Term>,
     /// The name field.
     name: Field,
 }
@@ -114,7 +120,13 @@ impl Clauses {
             });
             Ok(())
         };
-        for key in query.block_keys {
+        let excluded: Vec<Term> = query
+            .exclude_keys
+            .iter()
+            .map(|key| Term::from_field_bytes(schema.block_key, key))
+            .collect();
+        // A key that is also excluded matches only records left out.
+        for key in query.block_keys.iter().filter(|key| !query.exclude_keys.contains(key)) {
             add(
                 Term::from_field_bytes(schema.block_key, key),
                 IndexRecordOption::Basic,
@@ -156,8 +168,26 @@ impl Clauses {
         Ok(Clauses {
             scored,
             fuzzy,
+            excluded,
             name: schema.name,
         })
+    }
+
+    /// The documents of one segment that carry an excluded key, sorted, without duplicates.
+    fn excluded_docs(&self, segment: &SegmentReader) -> Result<Vec<DocId>, IndexError> {
+        let mut docs = Vec::new();
+        for term in &self.excluded {
+            let inverted_index = segment.inverted_index(term.field()).map_err(IndexError::Query)?;
+            if let Some(mut postings) = inverted_index.read_postings(term, IndexRecordOption::Basic)? {
+                while postings.doc() != TERMINATED {
+                    docs.push(postings.doc());
+                    postings.advance();
+                }
+            }
+        }
+        docs.sort_unstable();
+        docs.dedup();
+        Ok(docs)
     }
 
     /// The clauses' cursors in one segment, leaving out those that match nothing there.
@@ -244,8 +274,14 @@ fn surely_below(bound: Score, threshold: Score) -> bool {
     bound < threshold - threshold.abs() * 1e-4
 }
 
-/// Offers `top` every record of `segment` that may rank among its best (MaxScore).
-fn collect_segment(segment: &SegmentReader, mut cursors: Vec<Cursor>, top: &mut TopHits) -> Result<(), IndexError> {
+/// Offers `top` every record of `segment` that may rank among its best (MaxScore), except the
+/// `excluded` documents (sorted).
+fn collect_segment(
+    segment: &SegmentReader,
+    mut cursors: Vec<Cursor>,
+    excluded: &[DocId],
+    top: &mut TopHits,
+) -> Result<(), IndexError> {
     let record_ids = segment
         .fast_fields()
         .u64(RECORD_ID_COLUMN)
@@ -297,7 +333,11 @@ fn collect_segment(segment: &SegmentReader, mut cursors: Vec<Cursor>, top: &mut 
                 score += contributions[i];
             }
         }
-        if !reachable || surely_below(score, threshold) || alive.is_some_and(|alive| alive.is_deleted(doc)) {
+        if !reachable
+            || surely_below(score, threshold)
+            || alive.is_some_and(|alive| alive.is_deleted(doc))
+            || excluded.binary_search(&doc).is_ok()
+        {
             continue;
         }
         // Summed in clause order, so that records matching the same clauses tie exactly.
@@ -583,6 +623,8 @@ mod tests {
         tokens: &'static [&'static str],
         birth_date: Option<&'static str>,
         birthplace: Option<&'static str>,
+        /// Block keys whose records are left out.
+        exclude: &'static [&'static str],
         limit: usize,
         /// The expected record ids, best first.
         expected: &'static [u32],
@@ -598,6 +640,7 @@ mod tests {
                 tokens: &["joao", "silvaa"],
                 birth_date: None,
                 birthplace: None,
+                exclude: &[],
                 limit: 10,
                 // "silvaa" is at distance 1 from "silva" only; "joao" matches 1 and 2 exactly,
                 // and the shorter name of 1 scores higher under BM25.
@@ -609,6 +652,7 @@ mod tests {
                 tokens: &["silav"],
                 birth_date: None,
                 birthplace: None,
+                exclude: &[],
                 limit: 10,
                 expected: &[1, 2],
             },
@@ -618,6 +662,7 @@ mod tests {
                 tokens: &["joa"],
                 birth_date: None,
                 birthplace: None,
+                exclude: &[],
                 limit: 10,
                 expected: &[],
             },
@@ -627,6 +672,7 @@ mod tests {
                 tokens: &["JOÃO"],
                 birth_date: None,
                 birthplace: None,
+                exclude: &[],
                 limit: 10,
                 expected: &[1, 2],
             },
@@ -636,6 +682,7 @@ mod tests {
                 tokens: &["joao", "silva"],
                 birth_date: Some("19800312"),
                 birthplace: Some("lisboa"),
+                exclude: &[],
                 limit: 1,
                 expected: &[1],
             },
@@ -645,6 +692,7 @@ mod tests {
                 tokens: &["joao"],
                 birth_date: None,
                 birthplace: None,
+                exclude: &[],
                 limit: 1,
                 expected: &[1],
             },
@@ -654,6 +702,7 @@ mod tests {
                 tokens: &[],
                 birth_date: None,
                 birthplace: None,
+                exclude: &[],
                 limit: 10,
                 expected: &[5],
             },
@@ -663,8 +712,39 @@ mod tests {
                 tokens: &[],
                 birth_date: None,
                 birthplace: Some("lisboa"),
+                exclude: &[],
                 limit: 10,
                 expected: &[1, 3],
+            },
+            Case {
+                what: "a record carrying an excluded key is left out",
+                keys: &[],
+                tokens: &["joao", "silva"],
+                birth_date: None,
+                birthplace: None,
+                exclude: &["A|19800312|silva"],
+                limit: 10,
+                expected: &[2],
+            },
+            Case {
+                what: "an excluded key that is also a query key finds nothing more",
+                keys: &["A|19800312|silva", "A|19750101|silva"],
+                tokens: &[],
+                birth_date: None,
+                birthplace: None,
+                exclude: &["A|19800312|silva", "A|unknown"],
+                limit: 10,
+                expected: &[2],
+            },
+            Case {
+                what: "excluded records take no place in the limit",
+                keys: &[],
+                tokens: &["joao", "silva"],
+                birth_date: Some("19800312"),
+                birthplace: None,
+                exclude: &["A|19800312|silva"],
+                limit: 1,
+                expected: &[2],
             },
             Case {
                 what: "an empty query matches nothing",
@@ -672,6 +752,7 @@ mod tests {
                 tokens: &[],
                 birth_date: None,
                 birthplace: None,
+                exclude: &[],
                 limit: 10,
                 expected: &[],
             },
@@ -681,6 +762,7 @@ mod tests {
                 tokens: &[],
                 birth_date: None,
                 birthplace: None,
+                exclude: &[],
                 limit: 0,
                 expected: &[],
             },
@@ -688,6 +770,7 @@ mod tests {
         for case in cases {
             let keys: Vec<Vec<u8>> = case.keys.iter().map(|k| k.as_bytes().to_vec()).collect();
             let tokens: Vec<String> = case.tokens.iter().map(|t| t.to_string()).collect();
+            let exclude: Vec<Vec<u8>> = case.exclude.iter().map(|k| k.as_bytes().to_vec()).collect();
             let hits = index
                 .search(
                     &SearchQuery {
@@ -695,6 +778,7 @@ mod tests {
                         name_tokens: &tokens,
                         birth_date: case.birth_date,
                         birthplace: case.birthplace,
+                        exclude_keys: &exclude,
                     },
                     case.limit,
                 )
@@ -769,6 +853,10 @@ mod tests {
             let exact = Box::new(TermQuery::new(term, IndexRecordOption::Basic));
             clauses.push((Occur::Should, Box::new(BoostQuery::new(exact, BIRTH_DATE_BOOST))));
         }
+        for key in query.exclude_keys {
+            let term = Term::from_field_bytes(schema.block_key, key);
+            clauses.push((Occur::MustNot, Box::new(TermQuery::new(term, IndexRecordOption::Basic))));
+        }
         BooleanQuery::new(clauses)
     }
 
@@ -829,17 +917,26 @@ mod tests {
             ("ana pereira", "19800313"),
             ("elder sousa", "19800312"),
         ];
-        for (name, date) in probes {
+        // Each probe also without the records of its birth date (as a lookup that read that
+        // block already asks).
+        let probes = probes.iter().flat_map(|&probe| [(probe, false), (probe, true)]);
+        for ((name, date), exclude_date) in probes {
             let tokens: Vec<String> = name.split(' ').map(String::from).collect();
             let keys = vec![
                 format!("D|{date}").into_bytes(),
                 format!("Y|{}", &date[..4]).into_bytes(),
             ];
+            let exclude = if exclude_date {
+                vec![keys[0].clone()]
+            } else {
+                Vec::new()
+            };
             let query = SearchQuery {
                 block_keys: &keys,
                 name_tokens: &tokens,
                 birth_date: Some(date),
                 birthplace: None,
+                exclude_keys: &exclude,
             };
             let record_ids = |hits: Vec<(f32, tantivy::DocAddress)>| -> Vec<(u32, f32)> {
                 let mut hits: Vec<(u32, f32)> = hits
