@@ -162,7 +162,7 @@ fn lookup(
     }
     exact_ids.sort_unstable();
     exact_ids.dedup();
-    let mut found = score(store, scorer, probe, &exact_ids, visible)?;
+    let mut found = score(store, scorer, &comparable, &exact_ids, visible)?;
     sort_best_first(&mut found);
     if clearly_certain(&found) {
         tracing::debug!(stage = "exact", n_records = exact_ids.len(), "lookup answered");
@@ -170,7 +170,7 @@ fn lookup(
     }
     let limit = candidates.saturating_sub(exact_ids.len()).max(MIN_FUZZY_CANDIDATES);
     let more = index_search(index, &comparable, &block_keys, &read_keys, limit)?;
-    found.extend(score(store, scorer, probe, &more, visible)?);
+    found.extend(score(store, scorer, &comparable, &more, visible)?);
     sort_best_first(&mut found);
     tracing::debug!(
         stage = "fuzzy",
@@ -216,11 +216,11 @@ fn index_search(
     Ok(hits.into_iter().map(|(id, _)| RecordId(id)).collect())
 }
 
-/// Scores the proposed records against the probe, in no particular order.
+/// Scores the proposed records against the probe (prepared once), in no particular order.
 fn score(
     store: &Store,
     scorer: &Scorer,
-    probe: &PatientRecord,
+    probe: &ComparableRecord,
     ids: &[RecordId],
     visible: &dyn Fn(&PatientRecord) -> bool,
 ) -> Result<Vec<LikelyRecord>> {
@@ -234,7 +234,7 @@ fn score(
         .filter(|stored| stored.status == Status::Active && visible(&stored.record))
         .map(|stored| {
             let record = stored.record;
-            let (vector, waterfall) = scorer.waterfall(probe, &record);
+            let (vector, waterfall) = scorer.waterfall_prepared(probe, &record);
             LikelyRecord {
                 record,
                 vector,
