@@ -129,10 +129,14 @@ pub fn likely_records(
 /// 1 January 1900 can be shared by thousands of records; a real one, by about 30 in a million).
 const EXACT_BLOCK_MAX: usize = 500;
 
+/// The fuzzy stage proposes at least this many records, however many the exact stage scored.
+const MIN_FUZZY_CANDIDATES: usize = 10;
+
 /// One lookup, in two stages. First the exact one: the records sharing the probe's birth date
 /// or NIF (one index block each, read without any name search) are scored; if the best is
 /// certain and clearly ahead of the others, that is the answer. Otherwise the fuzzy search
-/// proposes up to `candidates` records more, and both sets are ranked together.
+/// proposes records outside those blocks, as many as make `candidates` with the exact stage's
+/// (at least [`MIN_FUZZY_CANDIDATES`]), and both sets are ranked together.
 ///
 /// A record that is not in the exact blocks (a birth date typed differently) would score at
 /// best a few bits below one that agrees on it, so the certain answer of the exact stage
@@ -149,24 +153,24 @@ fn lookup(
     let comparable = ComparableRecord::new(probe);
     let block_keys = crate::blocking::index_keys(&comparable);
     let mut exact_ids: Vec<RecordId> = Vec::new();
+    let mut read_keys: Vec<Vec<u8>> = Vec::new();
     for key in crate::blocking::exact_keys(&block_keys) {
         if let Some(ids) = index.block(key, EXACT_BLOCK_MAX)? {
             exact_ids.extend(ids.into_iter().map(RecordId));
+            read_keys.push(key.to_vec());
         }
     }
     exact_ids.sort_unstable();
     exact_ids.dedup();
-    let mut found = score(store, scorer, probe, &exact_ids, visible)?;
+    let mut found = score(store, scorer, &comparable, &exact_ids, visible)?;
     sort_best_first(&mut found);
     if clearly_certain(&found) {
         tracing::debug!(stage = "exact", n_records = exact_ids.len(), "lookup answered");
         return Ok(found);
     }
-    let more: Vec<RecordId> = index_search(index, &comparable, &block_keys, candidates)?
-        .into_iter()
-        .filter(|id| exact_ids.binary_search(id).is_err())
-        .collect();
-    found.extend(score(store, scorer, probe, &more, visible)?);
+    let limit = candidates.saturating_sub(exact_ids.len()).max(MIN_FUZZY_CANDIDATES);
+    let more = index_search(index, &comparable, &block_keys, &read_keys, limit)?;
+    found.extend(score(store, scorer, &comparable, &more, visible)?);
     sort_best_first(&mut found);
     tracing::debug!(
         stage = "fuzzy",
@@ -184,32 +188,39 @@ fn clearly_certain(found: &[LikelyRecord]) -> bool {
         .is_some_and(|best| best.waterfall.match_probability >= CERTAIN)
 }
 
-/// The index's single-record search: fuzzy name terms, blocking keys, exact birth date.
+/// The index's single-record search: fuzzy name terms, blocking keys, exact birth date; the
+/// records of the blocks the exact stage read (`read_keys`) are left out, since they are
+/// scored already.
 fn index_search(
     index: &index::CandidateIndex,
     comparable: &ComparableRecord,
     block_keys: &[Vec<u8>],
+    read_keys: &[Vec<u8>],
     limit: usize,
 ) -> Result<Vec<RecordId>> {
     let name_tokens: Vec<String> = comparable.name.tokens.iter().map(|t| t.text.clone()).collect();
-    let birth_date = comparable.birth_date.map(|d| d.compact());
+    // The birth date clause matches the records of the birth-date block: once that block is
+    // read, it could only score records left out.
+    let birth_date_read = read_keys.iter().any(|key| crate::blocking::is_birth_date_key(key));
+    let birth_date = comparable.birth_date.filter(|_| !birth_date_read).map(|d| d.compact());
     let hits = index.search(
         &index::SearchQuery {
             block_keys,
             name_tokens: &name_tokens,
             birth_date: birth_date.as_deref(),
             birthplace: None,
+            exclude_keys: read_keys,
         },
         limit,
     )?;
     Ok(hits.into_iter().map(|(id, _)| RecordId(id)).collect())
 }
 
-/// Scores the proposed records against the probe, in no particular order.
+/// Scores the proposed records against the probe (prepared once), in no particular order.
 fn score(
     store: &Store,
     scorer: &Scorer,
-    probe: &PatientRecord,
+    probe: &ComparableRecord,
     ids: &[RecordId],
     visible: &dyn Fn(&PatientRecord) -> bool,
 ) -> Result<Vec<LikelyRecord>> {
@@ -223,7 +234,7 @@ fn score(
         .filter(|stored| stored.status == Status::Active && visible(&stored.record))
         .map(|stored| {
             let record = stored.record;
-            let (vector, waterfall) = scorer.waterfall(probe, &record);
+            let (vector, waterfall) = scorer.waterfall_prepared(probe, &record);
             LikelyRecord {
                 record,
                 vector,

@@ -901,11 +901,12 @@ impl Scorer {
 
     /// The comparison vector of two records and its explanation.
     pub fn waterfall(&self, a: &PatientRecord, b: &PatientRecord) -> (ComparisonVector, Waterfall) {
-        let vector = compare(
-            &ComparableRecord::new(a),
-            &ComparableRecord::new(b),
-            &self.term_frequencies,
-        );
+        self.waterfall_prepared(&ComparableRecord::new(a), b)
+    }
+
+    /// The same, with the first record prepared once for many (a lookup's description).
+    pub fn waterfall_prepared(&self, a: &ComparableRecord, b: &PatientRecord) -> (ComparisonVector, Waterfall) {
+        let vector = compare(a, &ComparableRecord::new(b), &self.term_frequencies);
         let waterfall = self.model.waterfall(&vector);
         (vector, waterfall)
     }

@@ -127,3 +127,64 @@ fn match_answers_from_the_birth_date_block_and_falls_back_to_the_name_search() {
     assert!(first_line(&fallback.stdout).contains(&nnu), "{}", fallback.stdout);
     assert!(fallback.stderr.contains("\"fuzzy\""), "{}", fallback.stderr);
 }
+
+#[test]
+fn match_finds_a_mistyped_birth_date_behind_a_crowded_block() {
+    // Sixty strangers were born on the birth date typed at the desk, more than the lookup
+    // proposes (50), and share two of the person's three names; the third is common. Agreeing
+    // on the birth date, they all rank above the person in the index's search: the fuzzy stage
+    // must leave out the block the exact stage scored already, or they fill its proposals and
+    // hide the person.
+    let dir = crate::util::Dir::new();
+    const GIVEN: [&str; 6] = ["Joaquim", "Rosa", "Manuel", "Teresa", "Vitor", "Lurdes"];
+    const SURNAMES: [&str; 10] = [
+        "Teixeira", "Moreira", "Carvalho", "Pinto", "Ribeiro", "Gomes", "Martins", "Rocha", "Lopes", "Neves",
+    ];
+    let mut csv = String::from("sns_number,full_name,sex,birth_date\n");
+    csv.push_str("100000001,Albertina Fagundes Quaresma,F,1970-05-05\n");
+    for i in 0..60 {
+        let surname = SURNAMES[i % SURNAMES.len()];
+        csv.push_str(&format!(
+            "{},Albertina Quaresma {surname},F,1970-05-06\n",
+            100_000_100 + i
+        ));
+    }
+    // Others, born on other days, a third of them Fagundes.
+    for i in 0..1500 {
+        let given = GIVEN[i % GIVEN.len()];
+        let surname = if i % 3 == 0 {
+            "Fagundes"
+        } else {
+            SURNAMES[i / 7 % SURNAMES.len()]
+        };
+        let (year, day) = (1930 + i % 80, 1 + i / 80 % 28);
+        csv.push_str(&format!(
+            "{},{given} {surname},M,{year}-{:02}-{day:02}\n",
+            100_010_000 + i,
+            1 + i % 12
+        ));
+    }
+    let file = dir.write("utentes.csv", csv);
+    dir.unico_ok(&["-q", "import", file.to_str().unwrap()], 0);
+    dir.unico_ok(
+        &["users", "add", "desk", "--name", "D", "--profile", "centro_suporte"],
+        0,
+    );
+    let run = dir.unico_logged(
+        &[
+            "--user",
+            "desk",
+            "match",
+            "--name",
+            "Albertina Fagundes Quaresma",
+            "--birth-date",
+            "1970-05-06",
+            "--limit",
+            "100",
+        ],
+        "unico::matching=debug",
+    );
+    assert!(run.code == 0 || run.code == 1, "{}\n{}", run.stdout, run.stderr);
+    assert!(run.stderr.contains("\"fuzzy\""), "{}", run.stderr);
+    assert!(run.stdout.contains("100000001"), "{}", run.stdout);
+}

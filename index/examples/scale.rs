@@ -142,6 +142,7 @@ fn scan(candidate_index: &CandidateIndex, n: u32, record: &mut Record) -> Result
                 name_tokens: &tokens,
                 birth_date: Some(&record.birth_date),
                 birthplace: Some(&record.birthplace),
+                exclude_keys: &[],
             },
             10,
         )?;

@@ -33,6 +33,7 @@
 
 mod blocks;
 mod error;
+mod names;
 pub mod schema;
 mod search;
 pub mod tokenizer;
@@ -45,6 +46,7 @@ use tantivy::merge_policy::LogMergePolicy;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
 pub use crate::error::IndexError;
+use crate::names::NameTermsCache;
 use crate::schema::{CandidateSchema, RECORD_ID_COLUMN};
 
 /// One record's indexable content. All strings are already normalised by the caller.
@@ -75,6 +77,10 @@ pub struct SearchQuery<'a> {
     pub birth_date: Option<&'a str>,
     /// Exact normalised birthplace key.
     pub birthplace: Option<&'a str>,
+    /// Records carrying any of these block keys are left out of the results (the caller has
+    /// them already, for example from [`CandidateIndex::block`]), so they take no place among
+    /// the best `limit`.
+    pub exclude_keys: &'a [Vec<u8>],
 }
 
 /// The candidate index: a Tantivy index, a reader on it and the schema handles.
@@ -86,6 +92,8 @@ pub struct CandidateIndex {
     index: Index,
     reader: IndexReader,
     schema: CandidateSchema,
+    /// The name terms of the segments searched last (for the fuzzy name clauses).
+    name_terms: NameTermsCache,
 }
 
 /// Writes documents into a [`CandidateIndex`].
@@ -165,7 +173,12 @@ impl CandidateIndex {
     fn from_index(index: Index, schema: CandidateSchema) -> Result<Self, IndexError> {
         tokenizer::register(index.tokenizers());
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
-        Ok(CandidateIndex { index, reader, schema })
+        Ok(CandidateIndex {
+            index,
+            reader,
+            schema,
+            name_terms: NameTermsCache::default(),
+        })
     }
 
     /// Opens a writer with `memory_budget_bytes` of indexing memory shared by `num_threads`
@@ -237,7 +250,7 @@ impl CandidateIndex {
     /// are ordered by record id. A query without any clause matches nothing.
     pub fn search(&self, query: &SearchQuery, limit: usize) -> Result<Vec<(u32, f32)>, IndexError> {
         let searcher = self.reader.searcher();
-        search::search(&searcher, &self.schema, query, limit)
+        search::search(&searcher, &self.schema, &self.name_terms, query, limit)
     }
 }
 

@@ -13,6 +13,9 @@
 //! - the birth date, exact and boosted by [`BIRTH_DATE_BOOST`];
 //! - the birthplace, exact.
 //!
+//! A record carrying one of the query's excluded keys is left out (a Boolean MUST_NOT clause):
+//! it never takes a place among the best.
+//!
 //! Invariants: results are sorted by descending score, then ascending record id, and the
 //! ordering is exact even across segments and at the `limit` cut. Deleted documents never
 //! match.
@@ -25,8 +28,9 @@
 //! records the other clauses propose. The result is the same as scoring every document. The
 //! fuzzy clause reads only the name terms that start like the token (an edit after the first
 //! character) plus the few spellings with the first character edited, looked up one by one,
-//! instead of the whole name dictionary; record ids come from the fast column, read only for
-//! a record that enters the best `limit`.
+//! instead of the whole name dictionary, and it reads them from the segment's name terms in
+//! memory (`names.rs`), not from the term dictionary; record ids come from the fast column,
+//! read only for a record that enters the best `limit`.
 
 use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
@@ -34,13 +38,14 @@ use std::collections::BinaryHeap;
 use tantivy::columnar::ColumnValues;
 use tantivy::fieldnorm::FieldNormReader;
 use tantivy::index::InvertedIndexReader;
-use tantivy::postings::Postings;
 use tantivy::postings::SegmentPostings;
+use tantivy::postings::{Postings, TermInfo};
 use tantivy::query::{Bm25Weight, Scorer};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocId, DocSet, Score, Searcher, SegmentReader, Term, TERMINATED};
 
 use crate::error::IndexError;
+use crate::names::{NameTerms, NameTermsCache};
 use crate::schema::{CandidateSchema, RECORD_ID_COLUMN};
 use crate::tokenizer::{analyze_into, name_analyzer};
 use crate::SearchQuery;
@@ -63,6 +68,7 @@ const FIRST_LETTERS: std::ops::RangeInclusive<u8> = b'a'..=b'z';
 pub(crate) fn search(
     searcher: &Searcher,
     schema: &CandidateSchema,
+    name_terms: &NameTermsCache,
     query: &SearchQuery,
     limit: usize,
 ) -> Result<Vec<(u32, f32)>, IndexError> {
@@ -73,10 +79,12 @@ pub(crate) fn search(
     if clauses.scored.is_empty() && clauses.fuzzy.is_empty() {
         return Ok(Vec::new());
     }
+    let name_terms = name_terms.for_searcher(searcher, schema.name)?;
     let mut top = TopHits::new(limit);
-    for segment in searcher.segment_readers() {
-        let cursors = clauses.cursors(segment)?;
-        collect_segment(segment, cursors, &mut top)?;
+    for (segment, name_terms) in searcher.segment_readers().iter().zip(&name_terms) {
+        let cursors = clauses.cursors(segment, name_terms)?;
+        let excluded = clauses.excluded_docs(segment)?;
+        collect_segment(segment, cursors, &excluded, &mut top)?;
     }
     Ok(top.into_sorted())
 }
@@ -87,6 +95,8 @@ struct Clauses {
     scored: Vec<ScoredTerm>,
     /// Name tokens also matched within one edit.
     fuzzy: Vec<String>,
+    /// Block keys whose records are left out.
+    excluded: Vec<Term>,
     /// The name field.
     name: Field,
 }
@@ -110,7 +120,13 @@ impl Clauses {
             });
             Ok(())
         };
-        for key in query.block_keys {
+        let excluded: Vec<Term> = query
+            .exclude_keys
+            .iter()
+            .map(|key| Term::from_field_bytes(schema.block_key, key))
+            .collect();
+        // A key that is also excluded matches only records left out.
+        for key in query.block_keys.iter().filter(|key| !query.exclude_keys.contains(key)) {
             add(
                 Term::from_field_bytes(schema.block_key, key),
                 IndexRecordOption::Basic,
@@ -152,12 +168,30 @@ impl Clauses {
         Ok(Clauses {
             scored,
             fuzzy,
+            excluded,
             name: schema.name,
         })
     }
 
+    /// The documents of one segment that carry an excluded key, sorted, without duplicates.
+    fn excluded_docs(&self, segment: &SegmentReader) -> Result<Vec<DocId>, IndexError> {
+        let mut docs = Vec::new();
+        for term in &self.excluded {
+            let inverted_index = segment.inverted_index(term.field()).map_err(IndexError::Query)?;
+            if let Some(mut postings) = inverted_index.read_postings(term, IndexRecordOption::Basic)? {
+                while postings.doc() != TERMINATED {
+                    docs.push(postings.doc());
+                    postings.advance();
+                }
+            }
+        }
+        docs.sort_unstable();
+        docs.dedup();
+        Ok(docs)
+    }
+
     /// The clauses' cursors in one segment, leaving out those that match nothing there.
-    fn cursors(&self, segment: &SegmentReader) -> Result<Vec<Cursor>, IndexError> {
+    fn cursors(&self, segment: &SegmentReader, name_terms: &NameTerms) -> Result<Vec<Cursor>, IndexError> {
         let mut cursors = Vec::with_capacity(self.scored.len() + self.fuzzy.len());
         for scored in &self.scored {
             let field = scored.term.field();
@@ -183,7 +217,7 @@ impl Clauses {
         if !self.fuzzy.is_empty() {
             let names = segment.inverted_index(self.name).map_err(IndexError::Query)?;
             for token in &self.fuzzy {
-                let docs = FuzzyDocs::new(&names, token)?;
+                let docs = FuzzyDocs::new(&names, name_terms, token)?;
                 if docs.doc() != TERMINATED {
                     cursors.push(Cursor {
                         scorer: Box::new(docs),
@@ -240,8 +274,14 @@ fn surely_below(bound: Score, threshold: Score) -> bool {
     bound < threshold - threshold.abs() * 1e-4
 }
 
-/// Offers `top` every record of `segment` that may rank among its best (MaxScore).
-fn collect_segment(segment: &SegmentReader, mut cursors: Vec<Cursor>, top: &mut TopHits) -> Result<(), IndexError> {
+/// Offers `top` every record of `segment` that may rank among its best (MaxScore), except the
+/// `excluded` documents (sorted).
+fn collect_segment(
+    segment: &SegmentReader,
+    mut cursors: Vec<Cursor>,
+    excluded: &[DocId],
+    top: &mut TopHits,
+) -> Result<(), IndexError> {
     let record_ids = segment
         .fast_fields()
         .u64(RECORD_ID_COLUMN)
@@ -293,7 +333,11 @@ fn collect_segment(segment: &SegmentReader, mut cursors: Vec<Cursor>, top: &mut 
                 score += contributions[i];
             }
         }
-        if !reachable || surely_below(score, threshold) || alive.is_some_and(|alive| alive.is_deleted(doc)) {
+        if !reachable
+            || surely_below(score, threshold)
+            || alive.is_some_and(|alive| alive.is_deleted(doc))
+            || excluded.binary_search(&doc).is_ok()
+        {
             continue;
         }
         // Summed in clause order, so that records matching the same clauses tie exactly.
@@ -312,21 +356,14 @@ struct FuzzyDocs {
 }
 
 impl FuzzyDocs {
-    fn new(names: &InvertedIndexReader, token: &str) -> Result<FuzzyDocs, IndexError> {
-        let terms = names.terms();
-        let mut infos = Vec::new();
+    fn new(names: &InvertedIndexReader, terms: &NameTerms, token: &str) -> Result<FuzzyDocs, IndexError> {
+        let mut infos: Vec<&TermInfo> = Vec::new();
         let first_len = token.chars().next().map_or(0, char::len_utf8);
         let (first, rest) = token.as_bytes().split_at(first_len);
         // An edit after the first character keeps it: the terms that start with it.
-        let mut next_first = first.to_vec();
-        if let Some(last) = next_first.last_mut() {
-            // UTF-8 has no 0xFF byte, so this is the first key past the prefix.
-            *last += 1;
-        }
-        let mut stream = terms.range().ge(first).lt(&next_first).into_stream()?;
-        while stream.advance() {
-            if std::str::from_utf8(stream.key()).is_ok_and(|term| within_one_edit(token, term)) {
-                infos.push(stream.value().clone());
+        for (i, term) in terms.starting_with(first) {
+            if within_one_edit(token, term) {
+                infos.push(terms.info(i));
             }
         }
         // An edit of the first character: a handful of spellings, looked up one by one.
@@ -347,13 +384,9 @@ impl FuzzyDocs {
         spellings.retain(|spelling| !spelling.is_empty() && !spelling.starts_with(first));
         spellings.sort_unstable();
         spellings.dedup();
-        for spelling in &spellings {
-            if let Some(info) = terms.get(spelling)? {
-                infos.push(info);
-            }
-        }
+        infos.extend(spellings.iter().filter_map(|spelling| terms.get(spelling)));
         let postings = infos
-            .iter()
+            .into_iter()
             .map(|info| names.read_postings_from_terminfo(info, IndexRecordOption::Basic))
             .collect::<Result<Vec<_>, _>>()?;
         let doc = postings.iter().map(DocSet::doc).min().unwrap_or(TERMINATED);
@@ -590,6 +623,8 @@ mod tests {
         tokens: &'static [&'static str],
         birth_date: Option<&'static str>,
         birthplace: Option<&'static str>,
+        /// Block keys whose records are left out.
+        exclude: &'static [&'static str],
         limit: usize,
         /// The expected record ids, best first.
         expected: &'static [u32],
@@ -605,6 +640,7 @@ mod tests {
                 tokens: &["joao", "silvaa"],
                 birth_date: None,
                 birthplace: None,
+                exclude: &[],
                 limit: 10,
                 // "silvaa" is at distance 1 from "silva" only; "joao" matches 1 and 2 exactly,
                 // and the shorter name of 1 scores higher under BM25.
@@ -616,6 +652,7 @@ mod tests {
                 tokens: &["silav"],
                 birth_date: None,
                 birthplace: None,
+                exclude: &[],
                 limit: 10,
                 expected: &[1, 2],
             },
@@ -625,6 +662,7 @@ mod tests {
                 tokens: &["joa"],
                 birth_date: None,
                 birthplace: None,
+                exclude: &[],
                 limit: 10,
                 expected: &[],
             },
@@ -634,6 +672,7 @@ mod tests {
                 tokens: &["JOÃO"],
                 birth_date: None,
                 birthplace: None,
+                exclude: &[],
                 limit: 10,
                 expected: &[1, 2],
             },
@@ -643,6 +682,7 @@ mod tests {
                 tokens: &["joao", "silva"],
                 birth_date: Some("19800312"),
                 birthplace: Some("lisboa"),
+                exclude: &[],
                 limit: 1,
                 expected: &[1],
             },
@@ -652,6 +692,7 @@ mod tests {
                 tokens: &["joao"],
                 birth_date: None,
                 birthplace: None,
+                exclude: &[],
                 limit: 1,
                 expected: &[1],
             },
@@ -661,6 +702,7 @@ mod tests {
                 tokens: &[],
                 birth_date: None,
                 birthplace: None,
+                exclude: &[],
                 limit: 10,
                 expected: &[5],
             },
@@ -670,8 +712,39 @@ mod tests {
                 tokens: &[],
                 birth_date: None,
                 birthplace: Some("lisboa"),
+                exclude: &[],
                 limit: 10,
                 expected: &[1, 3],
+            },
+            Case {
+                what: "a record carrying an excluded key is left out",
+                keys: &[],
+                tokens: &["joao", "silva"],
+                birth_date: None,
+                birthplace: None,
+                exclude: &["A|19800312|silva"],
+                limit: 10,
+                expected: &[2],
+            },
+            Case {
+                what: "an excluded key that is also a query key finds nothing more",
+                keys: &["A|19800312|silva", "A|19750101|silva"],
+                tokens: &[],
+                birth_date: None,
+                birthplace: None,
+                exclude: &["A|19800312|silva", "A|unknown"],
+                limit: 10,
+                expected: &[2],
+            },
+            Case {
+                what: "excluded records take no place in the limit",
+                keys: &[],
+                tokens: &["joao", "silva"],
+                birth_date: Some("19800312"),
+                birthplace: None,
+                exclude: &["A|19800312|silva"],
+                limit: 1,
+                expected: &[2],
             },
             Case {
                 what: "an empty query matches nothing",
@@ -679,6 +752,7 @@ mod tests {
                 tokens: &[],
                 birth_date: None,
                 birthplace: None,
+                exclude: &[],
                 limit: 10,
                 expected: &[],
             },
@@ -688,6 +762,7 @@ mod tests {
                 tokens: &[],
                 birth_date: None,
                 birthplace: None,
+                exclude: &[],
                 limit: 0,
                 expected: &[],
             },
@@ -695,6 +770,7 @@ mod tests {
         for case in cases {
             let keys: Vec<Vec<u8>> = case.keys.iter().map(|k| k.as_bytes().to_vec()).collect();
             let tokens: Vec<String> = case.tokens.iter().map(|t| t.to_string()).collect();
+            let exclude: Vec<Vec<u8>> = case.exclude.iter().map(|k| k.as_bytes().to_vec()).collect();
             let hits = index
                 .search(
                     &SearchQuery {
@@ -702,6 +778,7 @@ mod tests {
                         name_tokens: &tokens,
                         birth_date: case.birth_date,
                         birthplace: case.birthplace,
+                        exclude_keys: &exclude,
                     },
                     case.limit,
                 )
@@ -776,6 +853,10 @@ mod tests {
             let exact = Box::new(TermQuery::new(term, IndexRecordOption::Basic));
             clauses.push((Occur::Should, Box::new(BoostQuery::new(exact, BIRTH_DATE_BOOST))));
         }
+        for key in query.exclude_keys {
+            let term = Term::from_field_bytes(schema.block_key, key);
+            clauses.push((Occur::MustNot, Box::new(TermQuery::new(term, IndexRecordOption::Basic))));
+        }
         BooleanQuery::new(clauses)
     }
 
@@ -836,17 +917,26 @@ mod tests {
             ("ana pereira", "19800313"),
             ("elder sousa", "19800312"),
         ];
-        for (name, date) in probes {
+        // Each probe also without the records of its birth date (as a lookup that read that
+        // block already asks).
+        let probes = probes.iter().flat_map(|&probe| [(probe, false), (probe, true)]);
+        for ((name, date), exclude_date) in probes {
             let tokens: Vec<String> = name.split(' ').map(String::from).collect();
             let keys = vec![
                 format!("D|{date}").into_bytes(),
                 format!("Y|{}", &date[..4]).into_bytes(),
             ];
+            let exclude = if exclude_date {
+                vec![keys[0].clone()]
+            } else {
+                Vec::new()
+            };
             let query = SearchQuery {
                 block_keys: &keys,
                 name_tokens: &tokens,
                 birth_date: Some(date),
                 birthplace: None,
+                exclude_keys: &exclude,
             };
             let record_ids = |hits: Vec<(f32, tantivy::DocAddress)>| -> Vec<(u32, f32)> {
                 let mut hits: Vec<(u32, f32)> = hits

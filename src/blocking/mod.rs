@@ -261,6 +261,11 @@ pub fn index_keys(record: &ComparableRecord) -> Vec<Vec<u8>> {
     keys
 }
 
+/// Whether `key`, one of [`index_keys`], is a birth date's.
+pub fn is_birth_date_key(key: &[u8]) -> bool {
+    key.first() == Some(&KeyKind::BirthDate.prefix())
+}
+
 /// Of a record's [`index_keys`], the exact ones that name few records: its birth date and its
 /// NIF (a single-record lookup reads their blocks before any fuzzy name search).
 pub fn exact_keys(keys: &[Vec<u8>]) -> impl Iterator<Item = &[u8]> {
