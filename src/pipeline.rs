@@ -593,7 +593,9 @@ fn full_scan(
     if records.is_empty() {
         return Err(empty_registry());
     }
+    let counted = Instant::now();
     let tf = TermFrequencies::count(&records);
+    tracing::debug!(seconds = counted.elapsed().as_secs_f64(), "term frequencies counted");
     tf.annotate(&mut records);
     lap(report, "load");
     progress.start(Stage::Blocking, 0);
@@ -718,9 +720,15 @@ fn save_beside_state<T>(
     candidates: &Candidates,
     save: impl FnOnce() -> Result<T>,
 ) -> (Result<T>, Result<WrittenAside>) {
+    let started = Instant::now();
     std::thread::scope(|scope| {
-        let writer = scope.spawn(|| scan_state::write_aside(data_dir.root(), stamp, keys, &candidates.pairs));
+        let writer = scope.spawn(|| {
+            let written = scan_state::write_aside(data_dir.root(), stamp, keys, &candidates.pairs);
+            tracing::debug!(seconds = started.elapsed().as_secs_f64(), "scan state written aside");
+            written
+        });
         let saved = save();
+        tracing::debug!(seconds = started.elapsed().as_secs_f64(), "results saved");
         let written = writer
             .join()
             .unwrap_or_else(|_| Err(Error::Internal("the scan state writer panicked".into())));

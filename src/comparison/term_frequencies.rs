@@ -56,14 +56,18 @@ impl TermKind {
 
 /// Counts one record's values of one kind.
 fn count_record(kind: TermKind, record: &ComparableRecord, map: &mut FastHashMap<String, u32>) {
-    let mut add = |term: &str| {
+    terms_of(kind, record, &mut |term| {
         // Avoid allocating for terms already counted.
         if let Some(count) = map.get_mut(term) {
             *count += 1;
         } else {
             map.insert(term.to_string(), 1);
         }
-    };
+    });
+}
+
+/// Hands each of one record's values of one kind to `add`, each once.
+fn terms_of<'a>(kind: TermKind, record: &'a ComparableRecord, add: &mut impl FnMut(&'a str)) {
     match kind {
         TermKind::NameToken => {
             let mut seen: Vec<&str> = Vec::with_capacity(8);
@@ -102,6 +106,24 @@ fn count_record(kind: TermKind, record: &ComparableRecord, map: &mut FastHashMap
     }
 }
 
+/// The values of one kind seen in two records or more, with their counts, by sorting them.
+fn count_repeated<R: Borrow<ComparableRecord> + Sync>(kind: TermKind, records: &[R]) -> FastHashMap<String, u32> {
+    let mut terms: Vec<&str> = records
+        .par_iter()
+        .flat_map_iter(|record| {
+            let mut terms = Vec::with_capacity(1);
+            terms_of(kind, record.borrow(), &mut |term| terms.push(term));
+            terms
+        })
+        .collect();
+    terms.par_sort_unstable();
+    terms
+        .chunk_by(|a, b| a == b)
+        .filter(|run| run.len() >= 2)
+        .map(|run| (run[0].to_string(), run.len() as u32))
+        .collect()
+}
+
 /// Counts of values over `n_records` records.
 #[derive(Clone, Debug, Default)]
 pub struct TermFrequencies {
@@ -113,15 +135,28 @@ pub struct TermFrequencies {
 impl TermFrequencies {
     /// Counts the values of these records.
     pub fn count<R: Borrow<ComparableRecord> + Sync>(records: &[R]) -> TermFrequencies {
-        // One map per kind, counted in parallel.
+        // One map per kind. The whole names are nearly all different: they are sorted and only
+        // those seen twice or more are kept (a value not kept counts as seen once, which is
+        // what it was); the other kinds have few values, counted in a map per worker.
         let counts: Vec<FastHashMap<String, u32>> = TermKind::ALL
-            .par_iter()
-            .map(|kind| {
-                let mut map = FastHashMap::default();
-                for record in records {
-                    count_record(*kind, record.borrow(), &mut map);
-                }
-                map
+            .iter()
+            .map(|kind| match kind {
+                TermKind::FullName => count_repeated(*kind, records),
+                _ => records
+                    .par_iter()
+                    .fold(FastHashMap::default, |mut map, record| {
+                        count_record(*kind, record.borrow(), &mut map);
+                        map
+                    })
+                    .reduce(FastHashMap::default, |mut a, mut b| {
+                        if a.len() < b.len() {
+                            std::mem::swap(&mut a, &mut b);
+                        }
+                        for (term, n) in b {
+                            *a.entry(term).or_insert(0) += n;
+                        }
+                        a
+                    }),
             })
             .collect();
         let mut tf = TermFrequencies {
