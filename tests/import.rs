@@ -106,6 +106,12 @@ fn existing_nnu_needs_update_and_changes_are_recorded() {
         "{}",
         run.stderr
     );
+    // The refused row is in the rejects file with the fields it was given, not the registry's.
+    let rejects = std::fs::read_to_string(dir.data_dir().join("rejects/b.rejects.csv")).unwrap();
+    assert!(
+        rejects.contains("Ana Sofia Lopes Martins") && rejects.contains("NNU already registered"),
+        "{rejects}"
+    );
     let run = dir.unico_ok(&["import", "--update", second.to_str().unwrap()], 0);
     assert!(run.stdout.contains("1 updated"), "{}", run.stdout);
     let db = dir.database();
