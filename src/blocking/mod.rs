@@ -42,6 +42,8 @@
 //!   free of repeats;
 //! - the index returns record ids only; scoring happens elsewhere.
 
+use std::num::{NonZeroI32, NonZeroU32, NonZeroU64};
+
 use rayon::prelude::*;
 
 use crate::comparison::ComparableRecord;
@@ -294,10 +296,11 @@ fn pair_hash(a: u64, b: u64) -> u64 {
 }
 
 /// Up to `N` hashes, inline: the attributes of a million records are read in random order while
-/// blocks are split, and a pointer to follow per list would cost a cache miss each.
+/// blocks are split, and a pointer to follow per list would cost a cache miss each. An unused
+/// slot holds 0; a hash is stored with its lowest bit set, so none is 0 (two hashes that differ
+/// only in that bit count as one: a one in 2^63 chance).
 #[derive(Clone, Copy, Debug)]
 struct Hashes<const N: usize> {
-    len: u8,
     items: [u64; N],
 }
 
@@ -305,17 +308,20 @@ impl<const N: usize> Hashes<N> {
     /// The first `N` hashes of `hashes`.
     fn of(hashes: impl IntoIterator<Item = u64>) -> Hashes<N> {
         let mut out = Hashes::default();
-        for hash in hashes.into_iter().take(N) {
-            out.items[usize::from(out.len)] = hash;
-            out.len += 1;
+        for (slot, hash) in out.items.iter_mut().zip(hashes) {
+            *slot = hash | 1;
         }
         out
+    }
+
+    fn len(&self) -> usize {
+        self.items.iter().take_while(|h| **h != 0).count()
     }
 }
 
 impl<const N: usize> Default for Hashes<N> {
     fn default() -> Hashes<N> {
-        Hashes { len: 0, items: [0; N] }
+        Hashes { items: [0; N] }
     }
 }
 
@@ -324,7 +330,8 @@ impl<const N: usize> IntoIterator for Hashes<N> {
     type IntoIter = std::iter::Take<std::array::IntoIter<u64, N>>;
 
     fn into_iter(self) -> Self::IntoIter {
-        self.items.into_iter().take(usize::from(self.len))
+        let len = self.len();
+        self.items.into_iter().take(len)
     }
 }
 
@@ -332,28 +339,54 @@ impl<const N: usize> std::ops::Deref for Hashes<N> {
     type Target = [u64];
 
     fn deref(&self) -> &[u64] {
-        &self.items[..usize::from(self.len)]
+        &self.items[..self.len()]
     }
 }
 
-/// What the rules need of a record, hashed for grouping.
+/// What the rules need of a record, hashed for grouping: one cache line (the whole name, which
+/// only the whole-registry grouping reads, is taken from the keys).
 #[derive(Clone, Copy, Debug, Default)]
+#[repr(align(64))]
 struct Attributes {
     present: bool,
+    has_birth_date: bool,
+    placeholder: bool,
     /// How many name tokens are keyed.
     n_tokens: u8,
+    /// Position in name order, then birth date: neighbours in a windowed block.
+    rank: u32,
+    /// Birth date as `yyyymmdd`.
+    birth_date: Option<NonZeroI32>,
+    /// The concelho of birth's hash.
+    municipality: Option<NonZeroU64>,
+    /// A foreign country's hash, on 32 bits (a few hundred countries cannot collide but by a
+    /// one in ten thousand chance).
+    foreign_country: Option<NonZeroU32>,
     /// The record's `RARE_TOKENS` least common tokens in the registry (ties by hash).
     rare_tokens: Hashes<RARE_TOKENS>,
     first_and_last: Hashes<2>,
-    full_name: u64,
-    municipality: Option<u64>,
-    foreign_country: Option<u64>,
-    has_birth_date: bool,
-    /// Birth date as `yyyymmdd`.
-    birth_date: Option<i32>,
-    placeholder: bool,
-    /// Position in name order, then birth date: neighbours in a windowed block.
-    rank: u32,
+}
+
+// One cache line, not two.
+const _: () = assert!(std::mem::size_of::<Attributes>() == 64);
+
+/// A 64-bit hash on 32 bits, never 0.
+fn short_hash(hash: u64) -> Option<NonZeroU32> {
+    NonZeroU32::new((hash ^ (hash >> 32)) as u32 | 1)
+}
+
+impl Attributes {
+    fn municipality(&self) -> Option<u64> {
+        self.municipality.map(NonZeroU64::get)
+    }
+
+    fn foreign_country(&self) -> Option<u64> {
+        self.foreign_country.map(|c| u64::from(c.get()))
+    }
+
+    fn birth_date(&self) -> Option<i32> {
+        self.birth_date.map(NonZeroI32::get)
+    }
 }
 
 /// Candidate pairs, with counts for reporting.
@@ -437,7 +470,7 @@ pub fn candidate_pairs(
                 .map(|(out, _)| out)
                 .reduce(BlockOutput::default, BlockOutput::merge)
         },
-        || registry_wide_groups(&attributes, config),
+        || registry_wide_groups(keys, &attributes, config),
     );
     let BlockOutput {
         mut pairs,
@@ -641,8 +674,8 @@ fn grouping_rules(kind: KeyKind) -> &'static [BlockingRule] {
 fn push_groups(rule: BlockingRule, a: &Attributes, id: u32, groups: &mut Vec<(u64, u32)>) {
     match rule {
         BlockingRule::BirthDateAndNameToken => groups.extend(a.rare_tokens.iter().map(|t| (*t, id))),
-        BlockingRule::BirthDateAndMunicipality => groups.extend(a.municipality.map(|m| (m, id))),
-        BlockingRule::BirthDateAndForeignCountry => groups.extend(a.foreign_country.map(|c| (c, id))),
+        BlockingRule::BirthDateAndMunicipality => groups.extend(a.municipality().map(|m| (m, id))),
+        BlockingRule::BirthDateAndForeignCountry => groups.extend(a.foreign_country().map(|c| (c, id))),
         // Pairs of the rarest tokens, in any order: pairs of any two tokens would give a
         // Portuguese name of six words fifteen keys, most of them common.
         BlockingRule::NameTokensAndBirthYear | BlockingRule::NameTokensAndBirthDayMonth => {
@@ -652,7 +685,7 @@ fn push_groups(rule: BlockingRule, a: &Attributes, id: u32, groups: &mut Vec<(u6
             groups.extend(a.first_and_last.iter().map(|h| (*h, id)))
         }
         BlockingRule::NameTokenMunicipalityAndBirthYear | BlockingRule::NameTokenMunicipalityAndBirthDayMonth => {
-            if let Some(m) = a.municipality {
+            if let Some(m) = a.municipality() {
                 groups.extend(a.rare_tokens.iter().map(|t| (pair_hash(*t, m), id)));
             }
         }
@@ -718,7 +751,7 @@ fn split_coarse_block(
         }
         if by_place {
             any_placeholder |= a.placeholder;
-            scratch.places.extend(a.municipality.map(|m| (m, id)));
+            scratch.places.extend(a.municipality().map(|m| (m, id)));
         }
     }
     for (rule, groups) in rules.iter().zip(scratch.groups.iter_mut()) {
@@ -743,13 +776,12 @@ fn split_coarse_block(
 /// has no birth date. Grouped over the whole registry at once, these cost a sort of the
 /// records' whole names and a pass over the records to pick those that share a group with an
 /// undated one (a few per hundred records), instead of walking every name token's block.
-fn registry_wide_groups(attributes: &[Attributes], config: BlockingConfig) -> BlockOutput {
+fn registry_wide_groups(keys: &[RecordKeys], attributes: &[Attributes], config: BlockingConfig) -> BlockOutput {
     let mut out = BlockOutput::default();
-    let mut names: Vec<(u64, u32)> = attributes
+    let mut names: Vec<(u64, u32)> = keys
         .par_iter()
-        .enumerate()
-        .filter(|(_, a)| a.present && a.n_tokens >= 2)
-        .map(|(id, a)| (a.full_name, id as u32))
+        .filter(|k| k.tokens.len() >= 2)
+        .map(|k| (k.full_name, k.id.0))
         .collect();
     names.par_sort_unstable();
     emit_groups(BlockingRule::FullName, &names, attributes, config, &mut out);
@@ -853,7 +885,7 @@ fn rule_config(rule: BlockingRule, config: BlockingConfig) -> BlockingConfig {
 /// years are one apart or one digit apart. Most pairs of strangers fail it, a mistyped date
 /// passes.
 fn birth_dates_fit(rule: BlockingRule, a: &Attributes, b: &Attributes) -> bool {
-    let (Some(x), Some(y)) = (a.birth_date, b.birth_date) else {
+    let (Some(x), Some(y)) = (a.birth_date(), b.birth_date()) else {
         return true;
     };
     match rule.key_kind() {
@@ -1034,11 +1066,10 @@ fn attributes_of(k: &RecordKeys, n_records_with_token: &dyn Fn(u64) -> u32) -> A
         present: true,
         rare_tokens: Hashes::of(by_rarity.into_iter().map(|(_, t)| t)),
         first_and_last: Hashes::of(k.first_and_last.iter().copied()),
-        full_name: k.full_name,
-        municipality: k.municipality,
-        foreign_country: k.foreign_country,
+        municipality: k.municipality.and_then(|m| NonZeroU64::new(m | 1)),
+        foreign_country: k.foreign_country.and_then(short_hash),
         has_birth_date: k.birth_date.is_some(),
-        birth_date: k.birth_date,
+        birth_date: k.birth_date.and_then(NonZeroI32::new),
         placeholder: k.placeholder,
         rank: 0,
         n_tokens: k.tokens.len().min(usize::from(u8::MAX)) as u8,
@@ -1064,9 +1095,10 @@ fn rare_token_pairs(attributes: &Attributes) -> Hashes<3> {
 /// depends on the whole block; this says which rules would put the pair in one block at all.
 /// Neither record needs to be in the index (a merged duplicate is not).
 pub fn rules_pairing(a: &ComparableRecord, b: &ComparableRecord, n_records_with_token: &dyn Fn(u64) -> u32) -> u16 {
+    let (record_keys_a, record_keys_b) = (RecordKeys::of(a), RecordKeys::of(b));
     let (attributes_a, attributes_b) = (
-        attributes_of(&RecordKeys::of(a), n_records_with_token),
-        attributes_of(&RecordKeys::of(b), n_records_with_token),
+        attributes_of(&record_keys_a, n_records_with_token),
+        attributes_of(&record_keys_b, n_records_with_token),
     );
     let (x, y) = (&attributes_a, &attributes_b);
     let (keys_a, keys_b) = (index_keys(a), index_keys(b));
@@ -1087,18 +1119,20 @@ pub fn rules_pairing(a: &ComparableRecord, b: &ComparableRecord, n_records_with_
         let pairs = match rule {
             BlockingRule::BirthDateAndNameToken => shares(KeyKind::BirthDate) && meet(&x.rare_tokens, &y.rare_tokens),
             BlockingRule::BirthDateAndMunicipality => {
-                shares(KeyKind::BirthDate) && same(x.municipality, y.municipality)
+                shares(KeyKind::BirthDate) && same(x.municipality(), y.municipality())
             }
             BlockingRule::BirthDateAndForeignCountry => {
-                shares(KeyKind::BirthDate) && same(x.foreign_country, y.foreign_country)
+                shares(KeyKind::BirthDate) && same(x.foreign_country(), y.foreign_country())
             }
             BlockingRule::BirthDateAndPlaceholder => {
                 (x.placeholder || y.placeholder)
                     && (shares(KeyKind::BirthDate)
                         || ((shares(KeyKind::DayMonth) || shares(KeyKind::BirthYear))
-                            && same(x.municipality, y.municipality)))
+                            && same(x.municipality(), y.municipality())))
             }
-            BlockingRule::FullName => x.n_tokens >= 2 && y.n_tokens >= 2 && x.full_name == y.full_name,
+            BlockingRule::FullName => {
+                x.n_tokens >= 2 && y.n_tokens >= 2 && record_keys_a.full_name == record_keys_b.full_name
+            }
             BlockingRule::NameTokensAndBirthYear => {
                 shares(KeyKind::BirthYear) && meet(&rare_token_pairs(x), &rare_token_pairs(y))
             }
@@ -1118,12 +1152,12 @@ pub fn rules_pairing(a: &ComparableRecord, b: &ComparableRecord, n_records_with_
             BlockingRule::Nif => shares(KeyKind::Nif),
             BlockingRule::NameTokenMunicipalityAndBirthYear => {
                 shares(KeyKind::BirthYear)
-                    && same(x.municipality, y.municipality)
+                    && same(x.municipality(), y.municipality())
                     && meet(&x.rare_tokens, &y.rare_tokens)
             }
             BlockingRule::NameTokenMunicipalityAndBirthDayMonth => {
                 shares(KeyKind::DayMonth)
-                    && same(x.municipality, y.municipality)
+                    && same(x.municipality(), y.municipality())
                     && meet(&x.rare_tokens, &y.rare_tokens)
             }
         };
