@@ -181,10 +181,23 @@ pub fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => code,
         Err(error) => {
-            eprintln!("error: {error:#}");
+            eprintln!("error: {}", error_chain(&error));
             ExitCode::from(2)
         }
     }
+}
+
+/// An error and its causes, each said once: our errors that wrap another ("candidate index:
+/// …") already print its message, which `{:#}` would print a second time.
+fn error_chain(error: &anyhow::Error) -> String {
+    let mut message = error.to_string();
+    for cause in error.chain().skip(1) {
+        let text = cause.to_string();
+        if !message.ends_with(&text) {
+            message = format!("{message}: {text}");
+        }
+    }
+    message
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -233,4 +246,25 @@ pub(crate) fn operator() -> String {
     std::env::var("USER")
         .or_else(|_| std::env::var("USERNAME"))
         .unwrap_or_else(|_| "unknown".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_wrapped_error_is_said_once_and_a_context_is_kept() {
+        let incompatible = ::index::IndexError::Incompatible {
+            path: std::path::PathBuf::from("dados/index"),
+        };
+        let error = anyhow::Error::from(crate::error::Error::Index(incompatible));
+        let message = error_chain(&error);
+        assert_eq!(message.matches("incompatible version").count(), 1, "{message}");
+        assert!(
+            message.starts_with("candidate index: candidate index at dados/index"),
+            "{message}"
+        );
+        let with_context = anyhow::Error::from(std::io::Error::other("disco cheio")).context("writing the rejects");
+        assert_eq!(error_chain(&with_context), "writing the rejects: disco cheio");
+    }
 }
