@@ -10,7 +10,8 @@
 //! **Invariants:** pure and cannot fail; the pairs are judged by
 //! [`crate::blocking::rules_pairing`] on both records as stored now, with the token counts of
 //! the active records plus the merged records of the known pairs (the registry as if those
-//! duplicates were still in it); block caps are not applied (see `rules_pairing`).
+//! duplicates were still in it); block caps and the crowd filter (`evidence_suffices`) are not
+//! applied (see `rules_pairing`): a known pair the filter leaves out counts as found.
 //!
 //! **Performance:** one count of the name tokens (parallel) and one `rules_pairing` per pair;
 //! negligible next to the blocking itself.
@@ -70,11 +71,10 @@ pub fn blocking_recall(keys: &[RecordKeys], known_pairs: &[KnownPair], floor: f6
             )
         })
         .collect();
-    let n_records_with_token = |token| counts.n_records_with(token);
     let mut per_rule = [0u64; BlockingRule::ALL.len()];
     let mut missed = Vec::new();
     for ((principal, duplicate), pair) in prepared.iter().zip(known_pairs) {
-        let rules = rules_pairing(principal, duplicate, &n_records_with_token);
+        let rules = rules_pairing(principal, duplicate, &counts);
         BlockingRule::tally(rules, &mut per_rule);
         if rules == 0 {
             missed.push((pair.principal.record.sns_number, pair.duplicate.record.sns_number));

@@ -163,7 +163,9 @@ fn encode_keys(k: &RecordKeys, out: &mut Vec<u8>) {
     let flags = u8::from(k.birth_date.is_some())
         | u8::from(k.municipality.is_some()) << 1
         | u8::from(k.foreign_country.is_some()) << 2
-        | u8::from(k.placeholder) << 3;
+        | u8::from(k.placeholder) << 3
+        | u8::from(k.sex.is_some()) << 4
+        | u8::from(k.sex == Some(crate::record::Sex::F)) << 5;
     out.push(flags);
     out.push(k.tokens.len() as u8);
     out.push(k.first_and_last.len() as u8);
@@ -214,6 +216,11 @@ fn decode_keys(input: &mut Reader) -> Option<RecordKeys> {
         municipality,
         foreign_country,
         placeholder: flags & 8 != 0,
+        sex: match (flags & 16 != 0, flags & 32 != 0) {
+            (false, _) => None,
+            (true, false) => Some(crate::record::Sex::M),
+            (true, true) => Some(crate::record::Sex::F),
+        },
     })
 }
 

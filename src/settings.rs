@@ -11,6 +11,8 @@
 //! [blocking]
 //! max_block_size = 12                 # larger blocks are windowed
 //! window = 5
+//! expected_strangers = 0.05           # a pair must stand out from the records its rule looked at
+//! expected_strangers_sparse = 16      # the same for a record without a birth date or a newborn placeholder
 //!
 //! [model]
 //! expected_duplicates_per_record = 0.1  # default prior before training
@@ -58,13 +60,21 @@ pub struct BlockingSettings {
     pub max_block_size: usize,
     /// Neighbours paired in a larger block.
     pub window: usize,
+    /// Strangers a candidate pair may be expected to match as well as it does among the records
+    /// its rule looked at (`blocking::evidence_suffices`).
+    pub expected_strangers: f64,
+    /// The same, for a record without a birth date or with a newborn's placeholder name.
+    pub expected_strangers_sparse: f64,
 }
 
 impl Default for BlockingSettings {
     fn default() -> BlockingSettings {
+        let defaults = BlockingConfig::default();
         BlockingSettings {
-            max_block_size: 12,
-            window: 5,
+            max_block_size: defaults.max_block_size,
+            window: defaults.window,
+            expected_strangers: defaults.expected_strangers,
+            expected_strangers_sparse: defaults.expected_strangers_sparse,
         }
     }
 }
@@ -165,6 +175,17 @@ impl Settings {
         if self.blocking.max_block_size < 2 || self.blocking.window < 1 {
             return Err("blocking.max_block_size must be at least 2 and blocking.window at least 1".into());
         }
+        for (name, value) in [
+            ("blocking.expected_strangers", self.blocking.expected_strangers),
+            (
+                "blocking.expected_strangers_sparse",
+                self.blocking.expected_strangers_sparse,
+            ),
+        ] {
+            if value.is_nan() || value <= 0.0 {
+                return Err(format!("{name} must be positive, not {value}"));
+            }
+        }
         let floor = self.monitor.blocking_recall_floor;
         if !(0.0..=1.0).contains(&floor) {
             return Err(format!(
@@ -182,6 +203,8 @@ impl Settings {
         BlockingConfig {
             max_block_size: self.blocking.max_block_size,
             window: self.blocking.window,
+            expected_strangers: self.blocking.expected_strangers,
+            expected_strangers_sparse: self.blocking.expected_strangers_sparse,
         }
     }
 
