@@ -784,26 +784,18 @@ fn delta_scan(
 ) -> Result<ScanOutput> {
     report.run.kind = ScanKind::Delta;
     let mut changed_records: Vec<PatientRecord> = Vec::new();
-    let mut changed: std::collections::HashSet<RecordId> = std::collections::HashSet::new();
+    let mut changed: Vec<RecordId> = Vec::new();
     store.for_each_record_chunk_changed_since(previous.records_seq, LOAD_CHUNK, |chunk, removed| {
         changed.extend(removed);
         changed.extend(chunk.iter().map(|r| r.id));
         changed_records.extend(chunk);
         Ok(())
     })?;
-    let mut prepared: Vec<ComparableRecord> = changed_records.par_iter().map(ComparableRecord::new).collect();
-    let mut keys = state.keys;
-    keys.retain(|k| !changed.contains(&k.id));
-    keys.extend(blocking_keys(&prepared));
-    if keys.is_empty() {
-        return Err(empty_registry());
-    }
-    lap(report, "changes");
-    progress.start(Stage::Blocking, 0);
-    let candidates = candidate_pairs(data_dir, &keys, settings)?;
-    let rejections = Rejections::load(store)?;
-    // A flag per record id, and one walk along the two sorted pair lists: millions of pairs.
-    let max_id = keys
+    changed.sort_unstable();
+    changed.dedup();
+    // A flag per record id: looked up for every record and, below, for millions of pairs.
+    let max_id = state
+        .keys
         .iter()
         .map(|k| k.id.0)
         .chain(changed.iter().map(|id| id.0))
@@ -813,6 +805,18 @@ fn delta_scan(
     for id in &changed {
         is_changed[id.0 as usize] = true;
     }
+    let mut prepared: Vec<ComparableRecord> = changed_records.par_iter().map(ComparableRecord::new).collect();
+    let mut keys = state.keys;
+    keys.retain(|k| !is_changed[k.id.0 as usize]);
+    keys.extend(blocking_keys(&prepared));
+    if keys.is_empty() {
+        return Err(empty_registry());
+    }
+    lap(report, "changes");
+    progress.start(Stage::Blocking, 0);
+    let candidates = candidate_pairs(data_dir, &keys, settings)?;
+    let rejections = Rejections::load(store)?;
+    // One walk along the two sorted pair lists.
     let touches_change =
         |p: &CandidatePair| is_changed[p.record_id_l.0 as usize] || is_changed[p.record_id_r.0 as usize];
     let key = |p: &CandidatePair| (p.record_id_l, p.record_id_r);
@@ -836,7 +840,7 @@ fn delta_scan(
     let mut needed: Vec<RecordId> = to_score
         .iter()
         .flat_map(|p| [p.record_id_l, p.record_id_r])
-        .filter(|id| !changed.contains(id))
+        .filter(|id| !is_changed[id.0 as usize])
         .collect();
     needed.sort_unstable();
     needed.dedup();
