@@ -480,7 +480,9 @@ fn run_scan(
     };
     let basis = match basis {
         Basis::Delta(state, previous) => {
-            let n_active = store.n_active_records()? as f64;
+            // The registry as the previous scan saw it: counting the active records now would
+            // read the whole table.
+            let n_active = state.keys.len() as f64;
             let n_changed = store.n_records_changed_since(previous.records_seq)? as f64;
             if n_changed > DELTA_MAX_CHANGED_SHARE * n_active {
                 Basis::Full(format!(
