@@ -12,7 +12,7 @@
 //! max_block_size = 12                 # larger blocks are windowed
 //! window = 5
 //! expected_strangers = 0.05           # a pair must stand out from the records its rule looked at
-//! expected_strangers_sparse = 16      # the same for a record without a birth date or a newborn placeholder
+//! expected_strangers_sparse = 16      # the same for the rules on records without a birth date and newborn placeholders
 //!
 //! [model]
 //! expected_duplicates_per_record = 0.1  # default prior before training
@@ -63,7 +63,7 @@ pub struct BlockingSettings {
     /// Strangers a candidate pair may be expected to match as well as it does among the records
     /// its rule looked at (`blocking::evidence_suffices`).
     pub expected_strangers: f64,
-    /// The same, for a record without a birth date or with a newborn's placeholder name.
+    /// The same, for the rules that pair records without a birth date and newborn placeholders.
     pub expected_strangers_sparse: f64,
 }
 

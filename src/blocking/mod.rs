@@ -40,20 +40,20 @@
 //! first token with the last one's initial, the concelho, the foreign country, the sex, dates
 //! closer than the key asks), each worth its frequency in the registry, makes it stand out from
 //! the other records the rule looked at: at most `expected_strangers` of them (0.05) are
-//! expected to agree with a record as much (`evidence_needed`, `evidence_suffices`). Crowds no
-//! larger than `max_block_size` are exempt, so a small registry compares every pair its rules
+//! expected to agree with a record as much (`evidence_needed`, `evidence_suffices`). Crowds
+//! smaller than `max_block_size` are exempt, so a small registry compares every pair its rules
 //! find. A person's two records share most of their name and pass; at a million records the
-//! filter leaves out 61 % of the pairs and 0.23 % of the true ones (pair completeness 0.9921
-//! instead of 0.9944), at a hundred thousand 24 % and 0.05 %, and precision, recall and F1
-//! stay within 0.0002 (README, "Accuracy").
+//! filter leaves out 61 % of the pairs and 0.24 % of the true ones (pair completeness 0.9920
+//! instead of 0.9944), at a hundred thousand about 22 % and 0.02 %, and precision, recall and
+//! F1 stay within 0.0002 (README, "Accuracy").
 //!
 //! **Invariants:**
 //! - a block larger than `max_block_size` is not expanded in full: its records are put in name
 //!   order (then birth date) and each is paired with its `window` next neighbours, so a very
 //!   common key (Maria Silva born on 1 January) cannot explode into millions of pairs;
-//! - a pair found among more than `max_block_size` other records is a candidate only when it
+//! - a pair found among `max_block_size` other records or more is a candidate only when it
 //!   stands out from them (above): the pairs per record still grow with the registry, but
-//!   about half as fast as the crowds (0.44 at a hundred thousand records, 0.80 at a million);
+//!   about half as fast as the crowds (0.44 at a hundred thousand records, 0.79 at a million);
 //! - `CandidatePair::new` puts the lower record id on the left, and the output is sorted and
 //!   free of repeats;
 //! - the index returns record ids only; scoring happens elsewhere.
@@ -775,10 +775,13 @@ fn split_coarse_block(
     out: &mut BlockOutput,
 ) {
     // The other records of the block: those a record's pairs must stand out from.
-    let crowd = ids.len().saturating_sub(1);
+    let crowd = Crowd {
+        kind: Some(kind),
+        others: ids.len().saturating_sub(1),
+    };
     match kind {
         KeyKind::Nif => {
-            emit_group(BlockingRule::Nif, ids, 0, attributes, config, out);
+            emit_group(BlockingRule::Nif, ids, crowd, attributes, config, out);
             return;
         }
         KeyKind::BirthDate => emit_involving(
@@ -880,7 +883,7 @@ fn registry_wide_groups(keys: &[RecordKeys], attributes: &[Attributes], config: 
 fn emit_groups(
     rule: BlockingRule,
     groups: &[(u64, u32)],
-    crowd: Option<usize>,
+    crowd: Option<Crowd>,
     attributes: &[Attributes],
     config: BlockingConfig,
     out: &mut BlockOutput,
@@ -888,7 +891,10 @@ fn emit_groups(
     let mut members: Vec<u32> = Vec::new();
     for group in groups.chunk_by(|a, b| a.0 == b.0).filter(|group| group.len() >= 2) {
         // Grouped over the whole registry: the rest of the group is the crowd.
-        let crowd = crowd.unwrap_or(group.len().saturating_sub(1));
+        let crowd = crowd.unwrap_or(Crowd {
+            kind: None,
+            others: group.len().saturating_sub(1),
+        });
         members.clear();
         members.extend(group.iter().map(|(_, id)| *id));
         match rule {
@@ -969,23 +975,31 @@ const INITIAL_BITS: u8 = 32;
 /// What the same sex is worth as evidence, in eighths of a bit.
 const SEX_BITS: u32 = 8;
 
+/// The records a rule looked at to find a block's pairs: the kind of coarse block (`None`: the
+/// whole registry, grouped by the rule's own key) and how many others were in it with each
+/// record (for a whole-registry group, the rest of the group).
+#[derive(Clone, Copy, Debug)]
+struct Crowd {
+    kind: Option<KeyKind>,
+    others: usize,
+}
+
 /// The evidence, in eighths of a bit, that two records of one of `rule`'s blocks must share to
-/// stand out from the `crowd` of other records the rule looked at to find them (the rest of
-/// the coarse block; for the rules grouped over the whole registry, the rest of the group);
-/// `None` when any pair will do.
+/// stand out from their `crowd`; `None` when any pair will do.
 ///
 /// A pair stands out when at most `expected_strangers` strangers of the crowd are expected to
-/// agree with a record as much as the other record does (`expected_strangers_sparse` for a
-/// record without a birth date or a newborn's placeholder name, which have less to go on):
-/// `log2(crowd / expected_strangers)` bits. A crowd no larger than a block expanded in full
-/// (`max_block_size`) needs nothing.
+/// agree with a record as much as the other record does: `log2(others / expected_strangers)`
+/// bits. The rules for records without a birth date and for newborn placeholders ("RN de …"),
+/// which have less to go on, use `expected_strangers_sparse`. A crowd smaller than the blocks
+/// the rule expands in full (`max_block_size`, halved for the one-token rules by
+/// `rule_config`) needs nothing, so a small registry compares every pair its rules find.
 ///
 /// A person's two records share most of their name, so they stand out from any crowd; two
 /// strangers who share a common token and a birth date stand out from the three records born
 /// that day in a registry of a hundred thousand, not from the thirty of a million. This is what
 /// keeps the candidate pairs per record from growing with the registry as fast as the crowds.
-fn evidence_needed(rule: BlockingRule, crowd: usize, config: BlockingConfig) -> Option<u32> {
-    if crowd <= config.max_block_size || rule == BlockingRule::Nif {
+fn evidence_needed(rule: BlockingRule, crowd: Crowd, config: BlockingConfig) -> Option<u32> {
+    if crowd.others < config.max_block_size || rule == BlockingRule::Nif {
         return None;
     }
     let expected_strangers = match rule {
@@ -994,39 +1008,67 @@ fn evidence_needed(rule: BlockingRule, crowd: usize, config: BlockingConfig) -> 
         }
         _ => config.expected_strangers,
     };
-    let bits = (crowd as f64 / expected_strangers).log2() * 8.0;
+    let bits = (crowd.others as f64 / expected_strangers).log2() * 8.0;
     (bits > 0.0).then(|| bits.ceil() as u32)
 }
 
-/// Whether two records share the evidence `needed` (`evidence_needed`) beyond their block's
-/// coarse key: the rare tokens they share, the first (last) token with the other's initial,
-/// the concelho of birth, the foreign country and the sex, each worth what its frequency in
-/// the registry makes it (`TokenCounts::bits_of`), and birth dates as close as theirs.
-fn evidence_suffices(rule: BlockingRule, a: &Attributes, b: &Attributes, needed: Option<u32>) -> bool {
+/// Whether `a` shares with `b` the evidence `needed` (`evidence_needed`) beyond the key of a
+/// block of `kind`: the rare tokens of `a` that `b` shares, the first (last) token with the
+/// other's initial, the concelho of birth, the foreign country and the sex, each worth what its
+/// frequency in the registry makes it (`TokenCounts::bits_of`), and birth dates closer than the
+/// key asks. Not symmetric (a token may be among the rarest of one record only): the caller
+/// tries both ways.
+fn evidence_suffices(
+    rule: BlockingRule,
+    kind: Option<KeyKind>,
+    a: &Attributes,
+    b: &Attributes,
+    needed: Option<u32>,
+) -> bool {
     let Some(needed) = needed else {
         return true;
     };
     // Dates closer than the coarse key asks.
     let mut shared = match (a.birth_date(), b.birth_date()) {
-        (Some(x), Some(y)) => match rule.key_kind() {
+        (Some(x), Some(y)) => match kind {
             Some(KeyKind::BirthYear) => day_month_bits(x, y),
             Some(KeyKind::DayMonth) => year_bits(x / 10_000, y / 10_000),
-            None if rule == BlockingRule::FullName => day_month_bits(x, y) + year_bits(x / 10_000, y / 10_000),
-            _ => 0,
+            None => day_month_bits(x, y) + year_bits(x / 10_000, y / 10_000),
+            Some(KeyKind::BirthDate | KeyKind::Nif) => 0,
         },
         _ => 0,
     };
-    // The whole-registry rules' groups are a whole name or a pair of tokens: the crowd is the
-    // group, whose members all share it, so the name is no evidence beyond it.
-    if !matches!(rule, BlockingRule::FullName | BlockingRule::NameTokensWithoutBirthDate) {
-        for (token, bits) in a.rare_tokens.iter().zip(a.rare_token_bits) {
-            if b.rare_tokens.contains(token) {
-                shared += u32::from(bits);
+    match rule {
+        // The group is the whole name: every one of the crowd shares it.
+        BlockingRule::FullName => {}
+        // The group is a pair of rare tokens (or a token and an initial) that the whole crowd
+        // shares: only what the two share beyond the two best of them counts.
+        BlockingRule::NameTokensWithoutBirthDate => {
+            let mut bits = [0u32; RARE_TOKENS];
+            for ((token, worth), slot) in a.rare_tokens.iter().zip(a.rare_token_bits).zip(&mut bits) {
+                if b.rare_tokens.contains(token) {
+                    *slot = u32::from(worth);
+                }
             }
+            bits.sort_unstable();
+            shared += bits[..RARE_TOKENS - 2].iter().sum::<u32>();
         }
-        for (key, bits) in a.first_and_last.iter().zip(a.first_and_last_bits) {
-            if *key != 0 && b.first_and_last.contains(key) {
-                shared += u32::from(bits);
+        _ => {
+            for (token, bits) in a.rare_tokens.iter().zip(a.rare_token_bits) {
+                if b.rare_tokens.contains(token) {
+                    shared += u32::from(bits);
+                }
+            }
+            let mut initials = 0;
+            for (key, bits) in a.first_and_last.iter().zip(a.first_and_last_bits) {
+                if *key != 0 && b.first_and_last.contains(key) {
+                    shared += u32::from(bits);
+                    initials += 1;
+                }
+            }
+            // Both first and last tokens shared: the initials tell nothing more.
+            if initials == 2 {
+                shared = shared.saturating_sub(2 * u32::from(INITIAL_BITS));
             }
         }
     }
@@ -1096,9 +1138,20 @@ fn year_fits(x: i32, y: i32) -> bool {
 
 /// Whether two records of one of `rule`'s blocks make a candidate pair: dates that could be one
 /// date mistyped, and the evidence `needed` to stand out from the crowd.
-fn worth_comparing(rule: BlockingRule, attributes: &[Attributes], a: u32, b: u32, needed: Option<u32>) -> bool {
+fn worth_comparing(
+    rule: BlockingRule,
+    attributes: &[Attributes],
+    a: u32,
+    b: u32,
+    kind: Option<KeyKind>,
+    needed: Option<u32>,
+) -> bool {
     match (attributes.get(a as usize), attributes.get(b as usize)) {
-        (Some(a), Some(b)) => birth_dates_fit(rule, a, b) && evidence_suffices(rule, a, b, needed),
+        (Some(a), Some(b)) => {
+            // Either way round: a token may be one record's rarest and not the other's.
+            birth_dates_fit(rule, a, b)
+                && (evidence_suffices(rule, kind, a, b, needed) || evidence_suffices(rule, kind, b, a, needed))
+        }
         _ => true,
     }
 }
@@ -1118,7 +1171,7 @@ fn in_name_order(ids: &[u32], attributes: &[Attributes]) -> Vec<(u32, u32)> {
 fn emit_group(
     rule: BlockingRule,
     ids: &[u32],
-    crowd: usize,
+    crowd: Crowd,
     attributes: &[Attributes],
     config: BlockingConfig,
     out: &mut BlockOutput,
@@ -1126,7 +1179,7 @@ fn emit_group(
     let config = rule_config(rule, config);
     let bit = rule.bit();
     let needed = evidence_needed(rule, crowd, config);
-    let worth = |a: u32, b: u32| worth_comparing(rule, attributes, a, b, needed);
+    let worth = |a: u32, b: u32| worth_comparing(rule, attributes, a, b, crowd.kind, needed);
     out.n_blocks[rule as usize] += 1;
     if ids.len() <= config.max_block_size {
         for (i, &a) in ids.iter().enumerate() {
@@ -1155,7 +1208,7 @@ fn emit_group(
 fn emit_involving(
     rule: BlockingRule,
     ids: &[u32],
-    crowd: usize,
+    crowd: Crowd,
     attributes: &[Attributes],
     config: BlockingConfig,
     out: &mut BlockOutput,
@@ -1166,7 +1219,7 @@ fn emit_involving(
         return;
     }
     let needed = evidence_needed(rule, crowd, config);
-    let worth = |a: u32, b: u32| worth_comparing(rule, attributes, a, b, needed);
+    let worth = |a: u32, b: u32| worth_comparing(rule, attributes, a, b, crowd.kind, needed);
     let bit = rule.bit();
     out.n_blocks[rule as usize] += 1;
     // Few records lack a birth date, so their blocks may be expanded further than others.
