@@ -1012,12 +1012,11 @@ fn evidence_needed(rule: BlockingRule, crowd: Crowd, config: BlockingConfig) -> 
     (bits > 0.0).then(|| bits.ceil() as u32)
 }
 
-/// Whether `a` shares with `b` the evidence `needed` (`evidence_needed`) beyond the key of a
-/// block of `kind`: the rare tokens of `a` that `b` shares, the first (last) token with the
-/// other's initial, the concelho of birth, the foreign country and the sex, each worth what its
+/// Whether `a` and `b` share the evidence `needed` (`evidence_needed`) beyond the key of a
+/// block of `kind`: the rare tokens they share, the first (last) token with the other's
+/// initial, the concelho of birth, the foreign country and the sex, each worth what its
 /// frequency in the registry makes it (`TokenCounts::bits_of`), and birth dates closer than the
-/// key asks. Not symmetric (a token may be among the rarest of one record only): the caller
-/// tries both ways.
+/// key asks.
 fn evidence_suffices(
     rule: BlockingRule,
     kind: Option<KeyKind>,
@@ -1059,13 +1058,18 @@ fn evidence_suffices(
                     shared += u32::from(bits);
                 }
             }
-            let mut initials = 0;
+            // A first or last token that is among one record's rarest and not the other's
+            // counts from the other's side: the larger of the two.
+            let (mut from_a, mut from_b, mut initials) = (0u32, 0u32, 0u32);
             for (key, bits) in a.first_and_last.iter().zip(a.first_and_last_bits) {
-                if *key != 0 && b.first_and_last.contains(key) {
-                    shared += u32::from(bits);
-                    initials += 1;
-                }
+                let Some(j) = b.first_and_last.iter().position(|other| *key != 0 && other == key) else {
+                    continue;
+                };
+                from_a += u32::from(bits);
+                from_b += u32::from(b.first_and_last_bits[j]);
+                initials += 1;
             }
+            shared += from_a.max(from_b);
             // Both first and last tokens shared: the initials tell nothing more.
             if initials == 2 {
                 shared = shared.saturating_sub(2 * u32::from(INITIAL_BITS));
@@ -1147,11 +1151,7 @@ fn worth_comparing(
     needed: Option<u32>,
 ) -> bool {
     match (attributes.get(a as usize), attributes.get(b as usize)) {
-        (Some(a), Some(b)) => {
-            // Either way round: a token may be one record's rarest and not the other's.
-            birth_dates_fit(rule, a, b)
-                && (evidence_suffices(rule, kind, a, b, needed) || evidence_suffices(rule, kind, b, a, needed))
-        }
+        (Some(a), Some(b)) => birth_dates_fit(rule, a, b) && evidence_suffices(rule, kind, a, b, needed),
         _ => true,
     }
 }
