@@ -1621,6 +1621,43 @@ mod tests {
     }
 
     #[test]
+    fn evidence_counts_each_shared_part_once_and_either_way() {
+        // Odd hashes: `Hashes` stores each with its lowest bit set.
+        let record =
+            |rare: &[u64], rare_bits: [u8; 3], first_and_last: [u32; 2], first_and_last_bits: [u8; 2]| Attributes {
+                present: true,
+                rare_tokens: Hashes::of(rare.iter().copied()),
+                rare_token_bits: rare_bits,
+                first_and_last,
+                first_and_last_bits,
+                birth_date: NonZeroI32::new(19800312),
+                ..Attributes::default()
+            };
+        let rule = BlockingRule::BirthDateAndNameToken;
+        let date = Some(KeyKind::BirthDate);
+        let suffices = |a: &Attributes, b: &Attributes, needed: u32| evidence_suffices(rule, date, a, b, Some(needed));
+        // One rare token in common (80) and the first name with the last one's initial, whose
+        // token is among the rarest of `a` (so only its initial, 32, from `a`'s side) but not of
+        // `b` (its own 50 and the initial from `b`'s side): 80 + 82, whichever record comes first.
+        let a = record(&[11, 13, 15], [80, 60, 40], [21, 22], [32, 32]);
+        let b = record(&[11, 17, 19], [80, 70, 70], [21, 23], [82, 32]);
+        for needed in [161, 162] {
+            assert!(suffices(&a, &b, needed) && suffices(&b, &a, needed), "{needed}");
+        }
+        assert!(!suffices(&a, &b, 163) && !suffices(&b, &a, 163));
+        // The same two-token name: both tokens (80 + 60), the initials add nothing.
+        let a = record(&[11, 13], [80, 60, 0], [21, 22], [32, 32]);
+        assert!(suffices(&a, &a, 140) && !suffices(&a, &a, 141));
+        // The same day and month counts as evidence in a birth-year block, not in a date block.
+        let mut c = record(&[11, 13], [80, 60, 0], [0, 0], [0, 0]);
+        c.birth_date = NonZeroI32::new(19810312);
+        let d = record(&[11, 31], [80, 0, 0], [0, 0], [0, 0]);
+        let in_year = |needed| evidence_suffices(rule, Some(KeyKind::BirthYear), &c, &d, Some(needed));
+        assert!(in_year(80 + 68) && !in_year(80 + 69));
+        assert!(suffices(&c, &d, 80) && !suffices(&c, &d, 81));
+    }
+
+    #[test]
     fn mistyped_dates_fit_and_random_ones_do_not() {
         // (date, date, agree in the day or month or one is 1 January)
         let day_or_month = [
