@@ -11,7 +11,7 @@
 //! [blocking]
 //! max_block_size = 12                 # larger blocks are windowed
 //! window = 5
-//! expected_strangers = 0.05           # a pair must stand out from the records its rule looked at
+//! expected_strangers = 0.5            # a pair must stand out from the records its rule looked at
 //! expected_strangers_sparse = 16      # the same for the rules on records without a birth date and newborn placeholders
 //!
 //! [model]

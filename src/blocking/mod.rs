@@ -38,21 +38,19 @@
 //! candidate only when what its records share beyond the coarse key (the rare tokens, the
 //! first token with the last one's initial, the concelho, the foreign country, the sex, dates
 //! closer than the key asks), each worth its frequency in the registry, makes it stand out from
-//! the other records the rule looked at: at most `expected_strangers` of them (0.05) are
-//! expected to agree with a record as much (`evidence_needed`, `evidence_suffices`). Crowds
-//! smaller than `max_block_size` are exempt, so a small registry compares every pair its rules
-//! find. A person's two records share most of their name and pass; at a million records the
-//! filter leaves out 61 % of the pairs and 0.24 % of the true ones (pair completeness 0.9920
-//! instead of 0.9944), at a hundred thousand 24 % and 0.03 %, and precision, recall and
-//! F1 stay within 0.0002 (README, "Accuracy").
+//! the other records the rule looked at: at most `expected_strangers` of them (0.5) are
+//! expected to agree with a record as much, with a bar that rises one and a half bits for each
+//! doubling of the crowd (`evidence_needed`, `evidence_suffices`). A person's two records share
+//! most of their name and pass; the pairs per record are 0.33 at a hundred thousand records and
+//! 0.42 at a million, for a pair completeness 0.0002–0.0009 lower than unfiltered at a hundred
+//! thousand and the same precision, recall and F1 (README, "Accuracy").
 //!
 //! **Invariants:**
 //! - a block larger than `max_block_size` is not expanded in full: its records are put in name
 //!   order (then birth date) and each is paired with its `window` next neighbours, so a very
 //!   common key (Maria Silva born on 1 January) cannot explode into millions of pairs;
-//! - a pair found among `max_block_size` other records or more is a candidate only when it
-//!   stands out from them (above): the pairs per record still grow with the registry, but
-//!   about half as fast as the crowds (0.44 at a hundred thousand records, 0.79 at a million);
+//! - a pair is a candidate only when it stands out from the records its rule looked at (above;
+//!   the NIF rule is exempt);
 //! - `CandidatePair::new` puts the lower record id on the left, and the output is sorted and
 //!   free of repeats;
 //! - the index returns record ids only; scoring happens elsewhere.
@@ -238,7 +236,7 @@ impl Default for BlockingConfig {
         BlockingConfig {
             max_block_size: 12,
             window: 5,
-            expected_strangers: 0.05,
+            expected_strangers: 0.5,
             expected_strangers_sparse: 16.0,
         }
     }
@@ -988,18 +986,21 @@ struct Crowd {
 /// stand out from their `crowd`; `None` when any pair will do.
 ///
 /// A pair stands out when at most `expected_strangers` strangers of the crowd are expected to
-/// agree with a record as much as the other record does: `log2(others / expected_strangers)`
-/// bits. The rules for records without a birth date and for newborn placeholders ("RN de …"),
-/// which have less to go on, use `expected_strangers_sparse`. A crowd smaller than the blocks
-/// the rule expands in full (`max_block_size`, halved for the one-token rules by
-/// `rule_config`) needs nothing, so a small registry compares every pair its rules find.
+/// agree with a record as much as the other record does. If each bit of shared evidence halved
+/// the strangers who have it, that would take `log2(others / expected_strangers)` bits. It
+/// does not: the parts are correlated (a surname with a region, a given name with a sex) and
+/// the larger the total, the more ways strangers have of making it up, so the share of strangers
+/// above a bar falls more slowly than the bar rises. The bar rises [`CROWD_EXPONENT`] bits for
+/// each doubling of the crowd instead: with one bit, the pairs per record went from 0.44 at a
+/// hundred thousand records to 0.79 at a million; with one and a half, 0.33 and 0.42.
+/// The rules for records without a birth date and for newborn placeholders ("RN de …"), which
+/// have less to go on, use `expected_strangers_sparse`.
 ///
 /// A person's two records share most of their name, so they stand out from any crowd; two
 /// strangers who share a common token and a birth date stand out from the three records born
-/// that day in a registry of a hundred thousand, not from the thirty of a million. This is what
-/// keeps the candidate pairs per record from growing with the registry as fast as the crowds.
+/// that day in a registry of a hundred thousand, not from the thirty of a million.
 fn evidence_needed(rule: BlockingRule, crowd: Crowd, config: BlockingConfig) -> Option<u32> {
-    if crowd.others < config.max_block_size || rule == BlockingRule::Nif {
+    if rule == BlockingRule::Nif {
         return None;
     }
     let expected_strangers = match rule {
@@ -1008,9 +1009,13 @@ fn evidence_needed(rule: BlockingRule, crowd: Crowd, config: BlockingConfig) -> 
         }
         _ => config.expected_strangers,
     };
-    let bits = (crowd.others as f64 / expected_strangers).log2() * 8.0;
+    let bits = (CROWD_EXPONENT * (crowd.others as f64).log2() - expected_strangers.log2()) * 8.0;
     (bits > 0.0).then(|| bits.ceil() as u32)
 }
+
+/// How many bits the evidence a pair needs rises for each doubling of its crowd
+/// (`evidence_needed`).
+const CROWD_EXPONENT: f64 = 1.5;
 
 /// Whether `a` and `b` share the evidence `needed` (`evidence_needed`) beyond the key of a
 /// block of `kind`: the rare tokens they share, the first (last) token with the other's
@@ -1076,13 +1081,16 @@ fn evidence_suffices(
             }
         }
     }
-    if a.sex != 0 && a.sex == b.sex {
+    // A whole name tells the sex (by the given name) and, for a foreign one, the country: they
+    // are no more evidence for its group.
+    let implied_by_name = rule == BlockingRule::FullName;
+    if a.sex != 0 && a.sex == b.sex && !implied_by_name {
         shared += SEX_BITS;
     }
     if a.municipality.is_some() && a.municipality == b.municipality {
         shared += u32::from(a.municipality_bits);
     }
-    if a.foreign_country.is_some() && a.foreign_country == b.foreign_country {
+    if a.foreign_country.is_some() && a.foreign_country == b.foreign_country && !implied_by_name {
         shared += u32::from(a.foreign_country_bits);
     }
     shared >= needed
@@ -1592,9 +1600,9 @@ mod tests {
     #[test]
     fn a_pair_must_stand_out_from_a_large_crowd() {
         let people = [
-            // Strangers born the same day who share only "Silva".
-            prepared(1, "Ana Silva Bacoradu", Some("1980-03-12")),
-            prepared(2, "Rui Silva Temeliko", Some("1980-03-12")),
+            // Strangers born the same day who share "Silva" and a rarer "Moreira".
+            prepared(1, "Ana Silva Moreira Bacoradu", Some("1980-03-12")),
+            prepared(2, "Rui Silva Moreira Temeliko", Some("1980-03-12")),
             // A person registered twice, with a typo.
             prepared(3, "Joana Silva Vasconcelos Tavares", Some("1980-03-12")),
             prepared(4, "Joana Silva Vasconcelos Tavres", Some("1980-03-12")),
@@ -1608,7 +1616,7 @@ mod tests {
                 .collect()
         };
         let defaults = BlockingConfig::default();
-        // Sixty others born that day: sharing "Silva" is no evidence among them.
+        // Sixty others born that day: two strangers among them are expected to share as much.
         assert_eq!(pairs_among(&crowd(600, 60), defaults), vec![(3, 4)]);
         // Without the filter the strangers are paired.
         let unfiltered = BlockingConfig {
@@ -1616,8 +1624,9 @@ mod tests {
             ..defaults
         };
         assert_eq!(pairs_among(&crowd(600, 60), unfiltered), vec![(1, 2), (3, 4)]);
-        // In a crowd no larger than a block expanded in full, all pairs are compared.
-        assert_eq!(pairs_among(&crowd(600, 6), defaults), vec![(1, 2), (3, 4)]);
+        // Among the three others born that day, a token that two records in six hundred carry
+        // stands out.
+        assert_eq!(pairs_among(&crowd(600, 0), defaults), vec![(1, 2), (3, 4)]);
     }
 
     #[test]
@@ -1766,10 +1775,12 @@ mod tests {
             prepared_with(17, "Pedro Silva", Some("1980-07-07"), None, None, None),
             prepared_with(18, "Pedro Santos Silva", Some("1980-12-03"), None, None, Some(24681350)),
         ];
+        // `rules_pairing` ignores the caps and the crowd filter.
         let uncapped = BlockingConfig {
             max_block_size: 1_000,
             window: 1_000,
-            ..BlockingConfig::default()
+            expected_strangers: 1e9,
+            expected_strangers_sparse: 1e9,
         };
         let found: FastHashMap<(RecordId, RecordId), u16> = candidates(&records, uncapped)
             .into_iter()

@@ -296,7 +296,7 @@ pub(crate) fn print_report(report: &ScanReport, threshold: f64) {
     let figures = &report.figures;
     println!("{}", summary_line(report, threshold));
     println!(
-        "{} candidate pairs ({:.1} per record), {} pairs saved{}",
+        "{} candidate pairs ({:.2} per record), {} pairs saved{}",
         figures.n_candidate_pairs,
         report.pairs_per_record,
         figures.n_pairs_saved,
