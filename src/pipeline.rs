@@ -230,17 +230,17 @@ pub fn update_index(store: &Store, data_dir: &DataDir, rebuild: bool, progress: 
                     Some(writer) => writer,
                     None => writer.insert(index.writer(INDEX_MEMORY_BUDGET, threads)?),
                 };
-                for id in &removed {
-                    writer.delete_record(id.0);
+                // Removed records, and the earlier version of each record updated: deleted in
+                // one operation before the chunk's records are added again.
+                let mut doomed: Vec<u32> = removed.iter().map(|id| id.0).collect();
+                if !rebuilt {
+                    doomed.extend(chunk.iter().map(|record| record.id.0));
                 }
+                writer.delete_records(&doomed)?;
                 n_removed += removed.len();
                 let prepared: Vec<PreparedDocument> = chunk.par_iter().map(PreparedDocument::new).collect();
                 drop(chunk);
                 for document in &prepared {
-                    if !rebuilt {
-                        // An updated record replaces its earlier version.
-                        writer.delete_record(document.record_id);
-                    }
                     writer.add(&index::IndexDocument {
                         record_id: document.record_id,
                         name: &document.name,

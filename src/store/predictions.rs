@@ -378,6 +378,8 @@ impl Store {
         predictions: &[PairwisePrediction],
     ) -> Result<(ClusterChanges, u64, u64)> {
         let table: ScoringTable = outcome.model.scoring_table();
+        let started = std::time::Instant::now();
+        let lap = |step: &str| tracing::debug!(seconds = started.elapsed().as_secs_f64(), step, "delta saving");
         let tx = super::immediate(&mut self.conn)?;
         {
             let mut delete = tx.prepare_cached("DELETE FROM pairs WHERE record_id_l = ?1 AND record_id_r = ?2")?;
@@ -385,7 +387,9 @@ impl Store {
                 delete.execute(params![l.0, r.0])?;
             }
         }
+        lap("pairs deleted");
         insert_pairs(&tx, scan_id, outcome, &table, predictions, &|_, _| None)?;
+        lap("pairs inserted");
         // Cluster what is saved now, and give each pair its cluster where that changed.
         let mut saved: Vec<(RecordId, RecordId, f64, Option<u32>)> = Vec::new();
         {
@@ -398,6 +402,7 @@ impl Store {
                 saved.push(row?);
             }
         }
+        lap("pairs read");
         let edges: Vec<crate::cluster::Edge> = saved.iter().map(|&(l, r, p, _)| (l, r, p)).collect();
         let clusters = crate::cluster::cluster_edges(&edges, outcome.threshold_match_probability);
         // Records with a pair scored again, new, or taken out: their clusters' best probability
@@ -408,6 +413,7 @@ impl Store {
             .chain(removed.iter().flat_map(|&(l, r)| [l, r]))
             .collect();
         let (ids, changes, previous) = stable_cluster_ids(&tx, &clusters, &|r| rescored.contains(&r))?;
+        lap("clustered");
         // Only the clusters that changed are written: most of a night's queue is as it was.
         let now: std::collections::HashSet<u32> = ids.iter().copied().collect();
         let kept: std::collections::HashSet<u32> = previous.iter().copied().filter(|id| now.contains(id)).collect();
@@ -451,8 +457,10 @@ impl Store {
                 }
             }
         }
+        lap("clusters written");
         finish_scan(&tx, scan_id, outcome, &changes, clusters.len())?;
         tx.commit()?;
+        lap("committed");
         Ok((changes, saved.len() as u64, clusters.len() as u64))
     }
 
