@@ -279,7 +279,9 @@ pub fn update_index(store: &Store, data_dir: &DataDir, rebuild: bool, progress: 
 
 /// Generates the candidate pairs of the records whose blocking keys are given, through the index.
 pub fn candidate_pairs(data_dir: &DataDir, keys: &[RecordKeys], settings: &Settings) -> Result<Candidates> {
+    let started = Instant::now();
     let index = index::CandidateIndex::open(&data_dir.index_dir())?;
+    tracing::debug!(seconds = started.elapsed().as_secs_f64(), "index opened");
     Ok(crate::blocking::candidate_pairs(
         &index,
         keys,
@@ -816,8 +818,10 @@ fn delta_scan(
     }
     lap(report, "changes");
     progress.start(Stage::Blocking, 0);
+    let started = Instant::now();
     let candidates = candidate_pairs(data_dir, &keys, settings)?;
     let rejections = Rejections::load(store)?;
+    tracing::debug!(seconds = started.elapsed().as_secs_f64(), "candidates and rejections");
     // One walk along the two sorted pair lists.
     let touches_change =
         |p: &CandidatePair| is_changed[p.record_id_l.0 as usize] || is_changed[p.record_id_r.0 as usize];

@@ -490,7 +490,11 @@ pub fn candidate_pairs(
     let started = std::time::Instant::now();
     // The records' attributes (parallel) while the index's postings are read (sequential).
     let (attributes, coarse) = rayon::join(
-        || attributes(keys),
+        || {
+            let attributes = attributes(keys);
+            tracing::debug!(seconds = started.elapsed().as_secs_f64(), "attributes");
+            attributes
+        },
         || -> Result<Vec<CoarseBlock>, index::IndexError> {
             let mut coarse = Vec::new();
             for kind in KeyKind::ALL {
@@ -498,6 +502,7 @@ pub fn candidate_pairs(
                     coarse.push((kind, key[2..].to_vec(), ids.to_vec()));
                 })?;
             }
+            tracing::debug!(seconds = started.elapsed().as_secs_f64(), "postings");
             Ok(coarse)
         },
     );
