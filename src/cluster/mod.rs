@@ -8,7 +8,7 @@
 //! **Invariants:** the clusters partition the records that have at least one edge; raising the
 //! threshold never joins clusters. No IO; cannot fail.
 
-use std::collections::HashMap;
+use crate::hashing::FastHashMap;
 
 use crate::predict::PairwisePrediction;
 use crate::record::RecordId;
@@ -63,7 +63,8 @@ pub type Edge = (RecordId, RecordId, f64);
 /// pairs read back from the database).
 pub fn cluster_edges(edges: &[Edge], threshold: f64) -> Vec<Cluster> {
     let edges: Vec<&Edge> = edges.iter().filter(|e| e.2 >= threshold).collect();
-    let mut dense: HashMap<RecordId, u32> = HashMap::new();
+    // Fast hashing: a scan clusters a few hundred thousand records.
+    let mut dense: FastHashMap<RecordId, u32> = FastHashMap::default();
     let mut ids: Vec<RecordId> = Vec::new();
     for edge in &edges {
         for id in [edge.0, edge.1] {
@@ -79,7 +80,7 @@ pub fn cluster_edges(edges: &[Edge], threshold: f64) -> Vec<Cluster> {
     for edge in &edges {
         union_find.union(dense[&edge.0], dense[&edge.1]);
     }
-    let mut components: HashMap<u32, Cluster> = HashMap::new();
+    let mut components: FastHashMap<u32, Cluster> = FastHashMap::default();
     for (i, id) in ids.iter().enumerate() {
         let root = union_find.find(i as u32);
         components

@@ -7,6 +7,7 @@ use crate::cluster::Cluster;
 use crate::comparison::term_frequencies::TermKind;
 use crate::comparison::{ComparisonVectorValue, TermFrequencies, N_COMPARISONS};
 use crate::error::Result;
+use crate::hashing::{FastHashMap, FastHashSet};
 use crate::model::{Model, ScoringTable};
 use crate::predict::PairwisePrediction;
 use crate::record::{Nnu, RecordId};
@@ -139,7 +140,7 @@ fn stable_cluster_ids(
     clusters: &[Cluster],
     rescored: &dyn Fn(RecordId) -> bool,
 ) -> rusqlite::Result<(Vec<u32>, ClusterChanges, Vec<u32>)> {
-    let mut previous: std::collections::HashMap<Vec<u32>, u32> = std::collections::HashMap::new();
+    let mut previous: FastHashMap<Vec<u32>, u32> = FastHashMap::default();
     {
         let mut stmt =
             conn.prepare("SELECT cluster_id, record_id FROM cluster_members ORDER BY cluster_id, record_id")?;
@@ -407,7 +408,7 @@ impl Store {
         let clusters = crate::cluster::cluster_edges(&edges, outcome.threshold_match_probability);
         // Records with a pair scored again, new, or taken out: their clusters' best probability
         // may have changed.
-        let rescored: std::collections::HashSet<RecordId> = predictions
+        let rescored: FastHashSet<RecordId> = predictions
             .iter()
             .flat_map(|p| [p.pair.record_id_l, p.pair.record_id_r])
             .chain(removed.iter().flat_map(|&(l, r)| [l, r]))
@@ -415,8 +416,8 @@ impl Store {
         let (ids, changes, previous) = stable_cluster_ids(&tx, &clusters, &|r| rescored.contains(&r))?;
         lap("clustered");
         // Only the clusters that changed are written: most of a night's queue is as it was.
-        let now: std::collections::HashSet<u32> = ids.iter().copied().collect();
-        let kept: std::collections::HashSet<u32> = previous.iter().copied().filter(|id| now.contains(id)).collect();
+        let now: FastHashSet<u32> = ids.iter().copied().collect();
+        let kept: FastHashSet<u32> = previous.iter().copied().filter(|id| now.contains(id)).collect();
         {
             let mut delete_members = tx.prepare_cached("DELETE FROM cluster_members WHERE cluster_id = ?1")?;
             let mut delete_cluster = tx.prepare_cached("DELETE FROM clusters WHERE id = ?1")?;
@@ -439,7 +440,7 @@ impl Store {
             .map(|(cluster, id)| (cluster.clone(), *id))
             .unzip();
         insert_clusters(&tx, scan_id, &new_clusters, &new_ids)?;
-        let cluster_of: std::collections::HashMap<RecordId, u32> = clusters
+        let cluster_of: FastHashMap<RecordId, u32> = clusters
             .iter()
             .zip(&ids)
             .flat_map(|(cluster, &id)| cluster.record_ids.iter().map(move |r| (*r, id)))
