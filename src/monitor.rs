@@ -8,17 +8,22 @@
 //! never scored, and nothing else would tell.
 //!
 //! **Invariants:** pure and cannot fail; the pairs are judged by
-//! [`crate::blocking::rules_pairing`] on both records as stored now, with the token counts of
-//! the active records plus the merged records of the known pairs (the registry as if those
-//! duplicates were still in it); block caps and the crowd filter (`evidence_suffices`) are not
-//! applied (see `rules_pairing`): a known pair the filter leaves out counts as found.
+//! [`crate::blocking::rules_standing_out`] on both records as stored now, with the token counts
+//! and crowds of the active records plus the merged records of the known pairs (the registry as
+//! if those duplicates were still in it): a rule finds a pair when it puts the two in one block
+//! and the pair stands out from the block's crowd, as in a scan. The block caps (`window` in
+//! blocks larger than `max_block_size`) are not applied: they depend on the name order of the
+//! whole block.
 //!
-//! **Performance:** one count of the name tokens (parallel) and one `rules_pairing` per pair;
-//! negligible next to the blocking itself.
+//! **Performance:** one count of the name tokens and of the crowds (parallel) and one
+//! `rules_standing_out` per pair, plus a pass over the records for each pair found by the rule
+//! on undated records (its groups' sizes); small next to the blocking itself.
 
 use std::collections::HashSet;
 
-use crate::blocking::{rules_pairing, BlockingRule, RecordKeys, TokenCounts};
+use crate::blocking::{
+    rules_pairing, rules_standing_out, BlockingConfig, BlockingRule, Crowds, RecordKeys, TokenCounts,
+};
 use crate::comparison::ComparableRecord;
 use crate::record::{Nnu, RecordId, Status};
 use crate::store::merges::KnownPair;
@@ -53,16 +58,26 @@ impl BlockingRecall {
 
 /// The blocking recall of `known_pairs` in a registry whose active records have the blocking
 /// `keys` given (those the scan blocked with).
-pub fn blocking_recall(keys: &[RecordKeys], known_pairs: &[KnownPair], floor: f64) -> BlockingRecall {
+pub fn blocking_recall(
+    keys: &[RecordKeys],
+    known_pairs: &[KnownPair],
+    floor: f64,
+    config: BlockingConfig,
+) -> BlockingRecall {
     let mut counts = TokenCounts::count(keys);
+    let mut crowds = Crowds::count(keys);
     let mut counted: HashSet<RecordId> = HashSet::new();
+    let mut merged_keys: Vec<RecordKeys> = Vec::new();
     let prepared: Vec<(ComparableRecord, ComparableRecord)> = known_pairs
         .iter()
         .map(|pair| {
             for stored in [&pair.principal, &pair.duplicate] {
                 // Active records are among `keys`, counted already.
                 if stored.status == Status::Merged && counted.insert(stored.record.id) {
-                    counts.add(&RecordKeys::of(&ComparableRecord::new(&stored.record)));
+                    let record_keys = RecordKeys::of(&ComparableRecord::new(&stored.record));
+                    counts.add(&record_keys);
+                    crowds.add(&record_keys);
+                    merged_keys.push(record_keys);
                 }
             }
             (
@@ -74,7 +89,11 @@ pub fn blocking_recall(keys: &[RecordKeys], known_pairs: &[KnownPair], floor: f6
     let mut per_rule = [0u64; BlockingRule::ALL.len()];
     let mut missed = Vec::new();
     for ((principal, duplicate), pair) in prepared.iter().zip(known_pairs) {
-        let rules = rules_pairing(principal, duplicate, &counts);
+        let undated = BlockingRule::NameTokensWithoutBirthDate.bit();
+        if rules_pairing(principal, duplicate, &counts) & undated != 0 {
+            crowds.count_undated_groups(keys, &merged_keys, &counts, principal, duplicate);
+        }
+        let rules = rules_standing_out(principal, duplicate, &counts, &crowds, config);
         BlockingRule::tally(rules, &mut per_rule);
         if rules == 0 {
             missed.push((pair.principal.record.sns_number, pair.duplicate.record.sns_number));
@@ -136,7 +155,7 @@ mod tests {
             records.push(RecordKeys::of(&ComparableRecord::new(&principal.record)));
             pairs.push(known(principal, stored(id + 1, name_d, *date_d, Status::Merged)));
         }
-        let recall = blocking_recall(&records, &pairs, floor);
+        let recall = blocking_recall(&records, &pairs, floor, BlockingConfig::default());
         assert_eq!(recall.n_known_pairs, rows.len() as u64);
         assert_eq!((recall.n_found, recall.below_floor), (n_found, below_floor));
         for (rule, n) in &recall.per_rule {
@@ -167,7 +186,8 @@ mod tests {
         let no_birth_date = (
             ("Inês Vasconcelos Tavares", Some("1985-07-30")),
             ("Ines Vasconcelos Tavares", None),
-            &["full_name", "name_tokens+no_birth_date"][..],
+            // The whole name alone is no evidence among its own group: no date to agree on.
+            &["name_tokens+no_birth_date"][..],
         );
         // Another name and another birth date: nothing left in common to block on.
         let lost = (
@@ -179,5 +199,41 @@ mod tests {
         check(&[same_name, no_birth_date, lost], 0.95, 2, true);
         check(&[same_name, no_birth_date, lost], 0.6, 2, false);
         check(&[lost], 0.0, 0, false);
+    }
+
+    #[test]
+    fn a_known_pair_lost_in_its_crowd_is_missed() {
+        // One person registered twice under the same whole name, with birth dates that share
+        // only the month: the whole-name rule alone finds them.
+        let principal = || stored(1, "Ana Sofia Brito", Some("1982-03-04"), Status::Active);
+        let pairs = vec![known(
+            principal(),
+            stored(2, "Ana Sofia Brito", Some("1950-03-17"), Status::Merged),
+        )];
+        let keys_of = |records: &[StoredRecord]| -> Vec<RecordKeys> {
+            records
+                .iter()
+                .map(|r| RecordKeys::of(&ComparableRecord::new(&r.record)))
+                .collect()
+        };
+        let alone = keys_of(&[principal()]);
+        let recall = blocking_recall(&alone, &pairs, 0.9, BlockingConfig::default());
+        assert_eq!(recall.n_found, 1);
+        assert_eq!(recall.per_rule.iter().filter(|(_, n)| *n > 0).count(), 1);
+        // Forty others of that name born on other days: the same month is no longer evidence
+        // enough, in a scan nor here.
+        let mut crowded = vec![principal()];
+        crowded.extend((0..40).map(|i| {
+            let date = format!("19{:02}-{:02}-{:02}", 40 + i, 1 + (i % 2) * 9, 10 + i % 18);
+            stored(10 + i, "Ana Sofia Brito", Some(&date), Status::Active)
+        }));
+        let recall = blocking_recall(&keys_of(&crowded), &pairs, 0.9, BlockingConfig::default());
+        assert_eq!((recall.n_found, recall.below_floor), (0, true));
+        // Without the crowd filter the rule finds them again.
+        let unfiltered = BlockingConfig {
+            expected_strangers: 1e9,
+            ..BlockingConfig::default()
+        };
+        assert_eq!(blocking_recall(&keys_of(&crowded), &pairs, 0.9, unfiltered).n_found, 1);
     }
 }

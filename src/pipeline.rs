@@ -531,6 +531,7 @@ fn run_scan(
             &keys,
             &known_pairs,
             settings.monitor.blocking_recall_floor,
+            settings.blocking_config(),
         ));
         lap(&mut report, "monitor");
     }
