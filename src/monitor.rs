@@ -21,9 +21,7 @@
 
 use std::collections::HashSet;
 
-use crate::blocking::{
-    rules_pairing, rules_standing_out, BlockingConfig, BlockingRule, Crowds, RecordKeys, TokenCounts,
-};
+use crate::blocking::{rules_standing_out, BlockingConfig, BlockingRule, Crowds, RecordKeys, TokenCounts};
 use crate::comparison::ComparableRecord;
 use crate::record::{Nnu, RecordId, Status};
 use crate::store::merges::KnownPair;
@@ -89,10 +87,7 @@ pub fn blocking_recall(
     let mut per_rule = [0u64; BlockingRule::ALL.len()];
     let mut missed = Vec::new();
     for ((principal, duplicate), pair) in prepared.iter().zip(known_pairs) {
-        let undated = BlockingRule::NameTokensWithoutBirthDate.bit();
-        if rules_pairing(principal, duplicate, &counts) & undated != 0 {
-            crowds.count_undated_groups(keys, &merged_keys, &counts, principal, duplicate);
-        }
+        crowds.count_undated_groups(keys, &merged_keys, &counts, principal, duplicate);
         let rules = rules_standing_out(principal, duplicate, &counts, &crowds, config);
         BlockingRule::tally(rules, &mut per_rule);
         if rules == 0 {

@@ -369,19 +369,24 @@ mod tests {
         keys.iter().map(|key| key.as_bytes().to_vec()).collect()
     }
 
+    /// Adds one record through `w`, without committing.
+    fn add_one(w: &mut CandidateIndexWriter, record_id: u32, name: &str, record_keys: &[&str]) {
+        let block_keys = keys(record_keys);
+        w.add(&IndexDocument {
+            record_id,
+            name,
+            birth_date: None,
+            birthplace: None,
+            block_keys: &block_keys,
+        })
+        .expect("add");
+    }
+
     /// Adds `(record id, name, keys)` records and commits.
     fn add_all(index: &CandidateIndex, records: &[(u32, &str, &[&str])]) {
         let mut w = writer(index);
         for (record_id, name, record_keys) in records {
-            let block_keys = keys(record_keys);
-            w.add(&IndexDocument {
-                record_id: *record_id,
-                name,
-                birth_date: None,
-                birthplace: None,
-                block_keys: &block_keys,
-            })
-            .expect("add");
+            add_one(&mut w, *record_id, name, record_keys);
         }
         w.commit().expect("commit");
     }
@@ -683,15 +688,7 @@ mod tests {
         let mut w = writer(&index);
         w.delete_records(&[7, 5, 12345, 9]).expect("delete");
         w.delete_records(&[]).expect("nothing to delete");
-        let block_keys = keys(&["B|maria"]);
-        w.add(&IndexDocument {
-            record_id: 9,
-            name: "maria nova",
-            birth_date: None,
-            birthplace: None,
-            block_keys: &block_keys,
-        })
-        .expect("add");
+        add_one(&mut w, 9, "maria nova", &["B|maria"]);
         w.commit().expect("commit");
         assert_eq!(index.record_ids().expect("ids"), vec![3, 9]);
         assert_eq!(
@@ -706,15 +703,7 @@ mod tests {
         add_all(&index, RECORDS);
         let mut w = writer(&index);
         w.delete_record(7);
-        let block_keys = keys(&["B|maria", "Z|new"]);
-        w.add(&IndexDocument {
-            record_id: 7,
-            name: "maria nova",
-            birth_date: None,
-            birthplace: None,
-            block_keys: &block_keys,
-        })
-        .expect("add");
+        add_one(&mut w, 7, "maria nova", &["B|maria", "Z|new"]);
         w.commit().expect("commit");
         assert_eq!(index.record_ids().expect("ids"), vec![3, 5, 7, 9]);
         assert_eq!(

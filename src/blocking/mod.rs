@@ -1288,12 +1288,8 @@ impl TokenCounts {
             std::mem::swap(&mut self, &mut other);
         }
         self.n_records += other.n_records;
-        for (token, n) in other.n_records_with {
-            *self.n_records_with.entry(token).or_insert(0) += n;
-        }
-        for (place, n) in other.n_records_from {
-            *self.n_records_from.entry(place).or_insert(0) += n;
-        }
+        add_counts(&mut self.n_records_with, other.n_records_with);
+        add_counts(&mut self.n_records_from, other.n_records_from);
         self
     }
 
@@ -1398,6 +1394,20 @@ fn rare_token_pairs(attributes: &Attributes) -> Hashes<3> {
 /// block at all ([`rules_standing_out`] adds the crowd filter).
 /// Neither record needs to be in the index (a merged duplicate is not).
 pub fn rules_pairing(a: &ComparableRecord, b: &ComparableRecord, counts: &TokenCounts) -> u16 {
+    pairing(a, b, counts).rules
+}
+
+/// What the rules see of a pair: the rules that put it in one block, each record's attributes
+/// and the whole name's key (the same for both when the whole-name rule pairs them).
+struct Pairing {
+    rules: u16,
+    x: Attributes,
+    y: Attributes,
+    full_name: u64,
+}
+
+/// The rules that put `a` and `b` in one block ([`rules_pairing`]), with what they saw.
+fn pairing(a: &ComparableRecord, b: &ComparableRecord, counts: &TokenCounts) -> Pairing {
     let (record_keys_a, record_keys_b) = (RecordKeys::of(a), RecordKeys::of(b));
     let (attributes_a, attributes_b) = (
         attributes_of(&record_keys_a, counts),
@@ -1465,7 +1475,12 @@ pub fn rules_pairing(a: &ComparableRecord, b: &ComparableRecord, counts: &TokenC
             rules |= rule.bit();
         }
     }
-    rules
+    Pairing {
+        rules,
+        x: attributes_a,
+        y: attributes_b,
+        full_name: record_keys_a.full_name,
+    }
 }
 
 /// How many records each crowd of the rules holds: the records of each coarse key (birth
@@ -1491,12 +1506,8 @@ impl Crowds {
                 if a.coarse.len() < b.coarse.len() {
                     std::mem::swap(&mut a, &mut b);
                 }
-                for (key, n) in b.coarse {
-                    *a.coarse.entry(key).or_insert(0) += n;
-                }
-                for (name, n) in b.full_names {
-                    *a.full_names.entry(name).or_insert(0) += n;
-                }
+                add_counts(&mut a.coarse, b.coarse);
+                add_counts(&mut a.full_names, b.full_names);
                 a
             })
     }
@@ -1514,7 +1525,8 @@ impl Crowds {
 
     /// Counts, over the records whose `keys` and `more_keys` are given (with `counts`, the
     /// registry's), the members of the groups of [`BlockingRule::NameTokensWithoutBirthDate`]
-    /// that `a` and `b` share: a pass over every record, made only for a pair that rule finds.
+    /// that `a` and `b` share: a pass over every record, made only when one of the two has no
+    /// birth date and they share a group (the rule's condition).
     pub fn count_undated_groups(
         &mut self,
         keys: &[RecordKeys],
@@ -1531,7 +1543,7 @@ impl Crowds {
             .filter(|group| undated_groups(&y).any(|other| other == *group))
             .filter(|group| !self.undated_groups.contains_key(group))
             .collect();
-        if wanted.is_empty() {
+        if (x.has_birth_date && y.has_birth_date) || wanted.is_empty() {
             return;
         }
         let found: Vec<u64> = keys
@@ -1554,6 +1566,13 @@ impl Crowds {
 
     fn others(n: Option<&u32>) -> usize {
         n.map_or(0, |n| *n as usize).saturating_sub(1)
+    }
+}
+
+/// Adds the counts of `more` to those of `counts`.
+fn add_counts<K: std::hash::Hash + Eq>(counts: &mut FastHashMap<K, u32>, more: FastHashMap<K, u32>) {
+    for (key, n) in more {
+        *counts.entry(key).or_insert(0) += n;
     }
 }
 
@@ -1580,11 +1599,7 @@ pub fn rules_standing_out(
     crowds: &Crowds,
     config: BlockingConfig,
 ) -> u16 {
-    let rules = rules_pairing(a, b, counts);
-    let (x, y) = (
-        attributes_of(&RecordKeys::of(a), counts),
-        attributes_of(&RecordKeys::of(b), counts),
-    );
+    let Pairing { rules, x, y, full_name } = pairing(a, b, counts);
     let stands_out = |rule: BlockingRule, kind: Option<KeyKind>, others: usize| {
         let crowd = Crowd { kind, others };
         evidence_suffices(rule, kind, &x, &y, evidence_needed(rule, crowd, config))
@@ -1619,11 +1634,7 @@ pub fn rules_standing_out(
                         && x.municipality() == y.municipality()
                         && (in_block(rule, KeyKind::BirthYear) || in_block(rule, KeyKind::DayMonth)))
             }
-            BlockingRule::FullName => stands_out(
-                rule,
-                None,
-                Crowds::others(crowds.full_names.get(&RecordKeys::of(a).full_name)),
-            ),
+            BlockingRule::FullName => stands_out(rule, None, Crowds::others(crowds.full_names.get(&full_name))),
             BlockingRule::NameTokensWithoutBirthDate => undated_groups(&x)
                 .filter(|group| undated_groups(&y).any(|other| other == *group))
                 .any(|group| stands_out(rule, None, Crowds::others(crowds.undated_groups.get(&group)))),
