@@ -199,11 +199,11 @@ mod tests {
     #[test]
     fn a_known_pair_lost_in_its_crowd_is_missed() {
         // One person registered twice under the same whole name, with birth dates that share
-        // only the month: the whole-name rule alone finds them.
+        // only the day and month: the whole-name rule alone finds them.
         let principal = || stored(1, "Ana Sofia Brito", Some("1982-03-04"), Status::Active);
         let pairs = vec![known(
             principal(),
-            stored(2, "Ana Sofia Brito", Some("1950-03-17"), Status::Merged),
+            stored(2, "Ana Sofia Brito", Some("1950-03-04"), Status::Merged),
         )];
         let keys_of = |records: &[StoredRecord]| -> Vec<RecordKeys> {
             records
@@ -215,8 +215,8 @@ mod tests {
         let recall = blocking_recall(&alone, &pairs, 0.9, BlockingConfig::default());
         assert_eq!(recall.n_found, 1);
         assert_eq!(recall.per_rule.iter().filter(|(_, n)| *n > 0).count(), 1);
-        // Forty others of that name born on other days: the same month is no longer evidence
-        // enough, in a scan nor here.
+        // Forty others of that name born on other days: the same day and month are no longer
+        // evidence enough, in a scan nor here.
         let mut crowded = vec![principal()];
         crowded.extend((0..40).map(|i| {
             let date = format!("19{:02}-{:02}-{:02}", 40 + i, 1 + (i % 2) * 9, 10 + i % 18);

@@ -13,7 +13,10 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
-use crate::blocking::{index_keys, BlockingRule, CandidatePair, Candidates, RecordKeys, INDEX_KEYS_VERSION};
+use crate::blocking::{
+    index_keys, rules_pairing, rules_standing_out, BlockingRule, CandidatePair, Candidates, Crowds, RecordKeys,
+    TokenCounts, INDEX_KEYS_VERSION,
+};
 use crate::cluster::cluster;
 use crate::comparison::{compare, ComparableRecord, ComparisonVector, TermFrequencies};
 use crate::error::{Error, Result, UserError};
@@ -974,4 +977,49 @@ pub fn explain(
         .record;
     let (_, waterfall) = Scorer::load(store, data_dir, settings)?.waterfall(&record_a, &record_b);
     Ok((record_a, record_b, waterfall))
+}
+
+/// How the blocking sees a pair of records: whether the latest scan proposed it, and if not,
+/// why not. What `unico explain` prints under the waterfall, to tell a pair the model scores
+/// low from one the candidate generation never proposes.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct PairBlocking {
+    /// The rules the latest scan found the pair by (empty: not a candidate).
+    pub found_by: Vec<&'static str>,
+    /// The rules that put the two records in one block as they are stored now.
+    pub same_block: Vec<&'static str>,
+    /// Of those, the rules under which the pair also stands out from its crowd (the records the
+    /// rule looked at); a pair standing out but not found was left out by a block cap
+    /// (`max_block_size`, `window`).
+    pub standing_out: Vec<&'static str>,
+}
+
+/// [`PairBlocking`] of two records, against the blocking keys and candidates the latest scan
+/// saved; `None` before the first scan (or when its state cannot be read).
+pub fn pair_blocking(
+    data_dir: &DataDir,
+    settings: &Settings,
+    a: &PatientRecord,
+    b: &PatientRecord,
+) -> Option<PairBlocking> {
+    if a.id == b.id {
+        return None;
+    }
+    let state = scan_state::load(data_dir.root())?;
+    let pair = CandidatePair::new(a.id, b.id, 0);
+    let found_by = state
+        .pairs
+        .binary_search_by_key(&(pair.record_id_l, pair.record_id_r), |p| {
+            (p.record_id_l, p.record_id_r)
+        })
+        .map_or(0, |i| state.pairs[i].rules);
+    let counts = TokenCounts::count(&state.keys);
+    let mut crowds = Crowds::count(&state.keys);
+    let (x, y) = (ComparableRecord::new(a), ComparableRecord::new(b));
+    crowds.count_undated_groups(&state.keys, &[], &counts, &x, &y);
+    Some(PairBlocking {
+        found_by: BlockingRule::names(found_by),
+        same_block: BlockingRule::names(rules_pairing(&x, &y, &counts)),
+        standing_out: BlockingRule::names(rules_standing_out(&x, &y, &counts, &crowds, settings.blocking_config())),
+    })
 }

@@ -80,6 +80,30 @@ fn import_scan_export_and_evaluate_a_generated_registry() {
         .map(|r| r["match_weight"].as_f64().unwrap())
         .sum();
     assert!((sum - weight).abs() < 1e-9, "prior + Σ partial weights = match weight");
+    // The latest scan proposed the pair, by rules that put the two records in one block.
+    let blocking = &waterfall["blocking"];
+    let found_by = blocking["found_by"].as_array().unwrap();
+    assert!(!found_by.is_empty(), "{explained}");
+    assert!(
+        found_by
+            .iter()
+            .all(|rule| blocking["same_block"].as_array().unwrap().contains(rule)),
+        "{explained}"
+    );
+    // The first and the last person of the file: strangers no rule puts in one block.
+    let registry = std::fs::read_to_string(&file).unwrap();
+    let nnu = |line: &str| line.split(',').next().unwrap().to_string();
+    let (first_person, last_person) = (
+        nnu(registry.lines().nth(1).unwrap()),
+        nnu(registry.lines().last().unwrap()),
+    );
+    let text = dir.unico_ok(&["explain", &first_person, &last_person], 0).stdout;
+    assert!(
+        text.contains(
+            "blocking: not a candidate pair of the latest scan: no blocking rule puts the two records in one block"
+        ),
+        "{text}"
+    );
 
     let table = dir.unico_ok(&["candidates", "--limit", "3"], 0).stdout;
     assert!(table.contains("cluster 1:"), "{table}");

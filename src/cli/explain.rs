@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use super::output::{record_line, waterfall_table};
 use super::Context;
-use crate::pipeline::explain;
+use crate::pipeline::{explain, pair_blocking, PairBlocking};
 use crate::record::Nnu;
 use crate::store::audit::{Action, NewEntry};
 
@@ -34,11 +34,51 @@ pub(crate) fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
             ..NewEntry::default()
         },
     )?;
+    let blocking = pair_blocking(&context.data_dir, &context.settings, &a, &b);
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&waterfall)?);
+        #[derive(serde::Serialize)]
+        struct Explained<'a> {
+            #[serde(flatten)]
+            waterfall: &'a crate::model::Waterfall,
+            blocking: Option<PairBlocking>,
+        }
+        let explained = Explained {
+            waterfall: &waterfall,
+            blocking,
+        };
+        println!("{}", serde_json::to_string_pretty(&explained)?);
     } else {
         println!("{}\n{}\n", record_line(&a), record_line(&b));
         print!("{}", waterfall_table(&waterfall));
+        println!("{}", blocking_lines(blocking.as_ref()));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Whether the latest scan proposed the pair, and if not, what kept it out.
+fn blocking_lines(blocking: Option<&PairBlocking>) -> String {
+    let Some(blocking) = blocking else {
+        return "blocking: no scan yet (run `unico scan`)".into();
+    };
+    if !blocking.found_by.is_empty() {
+        return format!(
+            "blocking: a candidate pair of the latest scan, found by {}",
+            blocking.found_by.join(", ")
+        );
+    }
+    let why = if blocking.same_block.is_empty() {
+        "no blocking rule puts the two records in one block".to_string()
+    } else if blocking.standing_out.is_empty() {
+        format!(
+            "in one block by {}, but they share too little to stand out from the records the rule looked at (blocking.expected_strangers)",
+            blocking.same_block.join(", ")
+        )
+    } else {
+        format!(
+            "in one block by {} and standing out by {}, but left out by the block caps (blocking.max_block_size, blocking.window)",
+            blocking.same_block.join(", "),
+            blocking.standing_out.join(", ")
+        )
+    };
+    format!("blocking: not a candidate pair of the latest scan: {why}")
 }
