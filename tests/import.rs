@@ -228,3 +228,48 @@ fn help_documents_exit_codes_and_formats() {
         assert!(help.contains(expected), "{expected:?} missing from:\n{help}");
     }
 }
+
+#[test]
+fn a_large_file_is_split_and_written_in_chunks_and_nothing_is_lost() {
+    // More rows than one chunk of the importer (65,536): a row with a field too many in the
+    // second chunk, and the first row's NNU again at the end.
+    let n = 70_000;
+    let mut lines = vec![HEADER.to_string()];
+    for i in 0..n {
+        let line = format!(
+            "{},Pessoa de Teste,F,1980-03-12,PT,PT,,,,U110601,,atualizado,",
+            100_000_001 + i
+        );
+        lines.push(if i == 66_000 { format!("{line},a mais") } else { line });
+    }
+    lines.push("100000001,Outra Vez,F,1980-03-12,PT,PT,,,,U110601,,atualizado,".to_string());
+    let dir = Dir::new();
+    let file = dir.write("grande.csv", lines.join("\n"));
+    let run = dir.unico_ok(&["import", file.to_str().unwrap()], 1);
+    for expected in [
+        "grande.csv:66002: row: ",
+        "14 fields where the header has 13",
+        "grande.csv:70002: sns_number: \"100000001\": NNU 100000001 is also on line 2",
+    ] {
+        assert!(
+            run.stderr.contains(expected),
+            "missing {expected:?} in:\n{}",
+            run.stderr
+        );
+    }
+    assert!(run.stdout.contains("70001 rows read"), "{}", run.stdout);
+    assert!(run.stdout.contains("69999 imported"), "{}", run.stdout);
+    assert!(run.stdout.contains("2 rejected"), "{}", run.stdout);
+    assert_eq!(dir.n_records(), 69_999);
+    // Records take ids in line order, across chunks.
+    let (first, last): (String, String) = dir
+        .database()
+        .query_row(
+            "SELECT (SELECT sns_number FROM records ORDER BY id LIMIT 1),
+                    (SELECT sns_number FROM records ORDER BY id DESC LIMIT 1)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((first.as_str(), last.as_str()), ("100000001", "100070000"));
+}

@@ -108,9 +108,10 @@ pub(crate) fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
         today: today(),
     };
     let started = std::time::Instant::now();
-    // The whole file is read and split into rows before the database is opened (a file that
-    // cannot be read changes nothing); its rows are then validated a chunk at a time on one
-    // thread while the previous chunk is written on this one.
+    // The whole file is read and its header checked before the database is opened (a file
+    // that cannot be read changes nothing); its rows are then split and validated a chunk at a
+    // time on one thread while the previous chunk is written on this one, in one transaction
+    // (a row that cannot be split rolls it all back).
     let raw = open_file(&args.file, &options)?;
     tracing::debug!(seconds = started.elapsed().as_secs_f64(), "file read");
     let file_name = args.file.display().to_string();

@@ -20,7 +20,8 @@
 //! exports write) detected when the bytes are not UTF-8, or chosen. Delimiters: `,`, `;` or tab,
 //! detected from the header line or chosen.
 //!
-//! Performance: the file is read once into memory and rows are converted in parallel.
+//! Performance: the file is read once into memory; its rows are split a chunk at a time and
+//! converted in parallel while the caller writes the previous chunk.
 
 mod columns;
 
@@ -155,8 +156,8 @@ impl ParsedFile {
     }
 }
 
-/// A file read and split into rows, not yet validated: whatever fails for the whole file
-/// (unreadable, not decodable, no usable header) has failed by now.
+/// A file read, its header checked, its rows not yet validated: whatever fails for the whole
+/// file (unreadable, not decodable, no usable header) has failed by now.
 pub struct RawFile {
     path: PathBuf,
     raw: RawRows,
@@ -189,13 +190,10 @@ pub fn open_file(path: &Path, options: &ImportOptions) -> Result<RawFile> {
             Format::Csv
         }
     });
-    let started = std::time::Instant::now();
     let raw = match format {
-        Format::Csv => read_csv(path, &text, options.delimiter)?,
+        Format::Csv => read_csv(path, text, options.delimiter)?,
         Format::JsonLines => read_json_lines(path, &text)?,
     };
-    drop(text);
-    tracing::debug!(seconds = started.elapsed().as_secs_f64(), "rows split into fields");
     Ok(RawFile {
         path: path.to_path_buf(),
         raw,
@@ -239,14 +237,62 @@ fn decode(bytes: Vec<u8>, encoding: Encoding) -> std::result::Result<(String, &'
     }
 }
 
-/// Rows before validation: the header, the column of each header field, and the fields.
+/// Rows before validation: the header, the column of each header field, and the rows.
 struct RawRows {
     header: Vec<String>,
     columns: Vec<Option<Column>>,
-    /// One allocation per row (not one per field).
-    rows: Vec<(u64, csv::StringRecord)>,
-    /// Rows that could not even be split into fields (bad JSON).
+    rows: RowSource,
+    /// Rows that could not even be split into fields (bad JSON, a wrong number of fields).
     broken: Vec<(u64, String, String)>,
+}
+
+/// Where the rows come from: a CSV reader past the header line, split a chunk at a time while
+/// the previous chunk is written (a million rows take almost a second to split), or the rows
+/// of a JSON Lines file, split already. Each row is one allocation (not one per field).
+enum RowSource {
+    Csv {
+        reader: csv::Reader<std::io::Cursor<Vec<u8>>>,
+        delimiter: u8,
+    },
+    Split(std::vec::IntoIter<(u64, csv::StringRecord)>),
+}
+
+impl RawRows {
+    /// The next at most `n` rows with their lines (none at the end), skipping blank rows and
+    /// setting aside, in `broken`, rows with another number of fields than the header.
+    fn next_rows(&mut self, path: &Path, n: usize) -> Result<Vec<(u64, csv::StringRecord)>> {
+        let (reader, delimiter) = match &mut self.rows {
+            RowSource::Split(rows) => return Ok(rows.by_ref().take(n).collect()),
+            RowSource::Csv { reader, delimiter } => (reader, *delimiter),
+        };
+        let mut rows = Vec::with_capacity(n);
+        let mut record = csv::StringRecord::new();
+        while rows.len() < n {
+            match reader.read_record(&mut record) {
+                Ok(false) => break,
+                Ok(true) => {
+                    let line = record.position().map_or(0, |p| p.line());
+                    if record.iter().all(|f| f.trim().is_empty()) {
+                        continue;
+                    }
+                    if record.len() != self.header.len() {
+                        self.broken.push((
+                            line,
+                            record.iter().collect::<Vec<_>>().join(&(delimiter as char).to_string()),
+                            format!("{} fields where the header has {}", record.len(), self.header.len()),
+                        ));
+                        continue;
+                    }
+                    rows.push((line, record.clone()));
+                }
+                Err(e) => {
+                    let line = e.position().map_or(0, |p| p.line());
+                    return Err(bad_file(path, format!("line {line}: {e}")));
+                }
+            }
+        }
+        Ok(rows)
+    }
 }
 
 fn map_header(path: &Path, header: &[String]) -> Result<Vec<Option<Column>>> {
@@ -292,14 +338,16 @@ fn detect_delimiter(first_line: &str) -> u8 {
         .map_or(b',', |(c, _)| c as u8)
 }
 
-fn read_csv(path: &Path, text: &str, delimiter: Option<u8>) -> Result<RawRows> {
+/// The header of a CSV file, checked, and a reader past it: the rows are split as they are
+/// validated ([`RawRows::next_rows`]).
+fn read_csv(path: &Path, text: String, delimiter: Option<u8>) -> Result<RawRows> {
     let first_line = text.lines().next().unwrap_or_default();
     let delimiter = delimiter.unwrap_or_else(|| detect_delimiter(first_line));
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .flexible(true)
         .has_headers(true)
-        .from_reader(text.as_bytes());
+        .from_reader(std::io::Cursor::new(text.into_bytes()));
     let header: Vec<String> = reader
         .headers()
         .map_err(|e| bad_file(path, format!("cannot read the header line: {e}")))?
@@ -310,38 +358,11 @@ fn read_csv(path: &Path, text: &str, delimiter: Option<u8>) -> Result<RawRows> {
         return Err(bad_file(path, "the file is empty: it needs a header line"));
     }
     let columns = map_header(path, &header)?;
-    let mut rows = Vec::new();
-    let mut broken = Vec::new();
-    let mut record = csv::StringRecord::new();
-    loop {
-        match reader.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {
-                let line = record.position().map_or(0, |p| p.line());
-                if record.iter().all(|f| f.trim().is_empty()) {
-                    continue;
-                }
-                if record.len() != header.len() {
-                    broken.push((
-                        line,
-                        record.iter().collect::<Vec<_>>().join(&(delimiter as char).to_string()),
-                        format!("{} fields where the header has {}", record.len(), header.len()),
-                    ));
-                    continue;
-                }
-                rows.push((line, record.clone()));
-            }
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
-                return Err(bad_file(path, format!("line {line}: {e}")));
-            }
-        }
-    }
     Ok(RawRows {
         header,
         columns,
-        rows,
-        broken,
+        rows: RowSource::Csv { reader, delimiter },
+        broken: Vec::new(),
     })
 }
 
@@ -383,11 +404,11 @@ fn read_json_lines(path: &Path, text: &str) -> Result<RawRows> {
                 .collect::<csv::StringRecord>();
             (line, fields)
         })
-        .collect();
+        .collect::<Vec<_>>();
     Ok(RawRows {
         header,
         columns,
-        rows,
+        rows: RowSource::Split(rows.into_iter()),
         broken,
     })
 }
@@ -405,33 +426,32 @@ enum RowOutcome {
 
 fn validate(
     path: &Path,
-    raw: RawRows,
+    mut raw: RawRows,
     encoding: &'static str,
     today: Date,
     sink: &mut dyn FnMut(Vec<ImportRow>) -> Result<()>,
 ) -> Result<ParsedFile> {
-    let RawRows {
-        header,
-        columns,
-        rows,
-        broken,
-    } = raw;
-    let unknown_columns: Vec<String> = header
+    let unknown_columns: Vec<String> = raw
+        .header
         .iter()
-        .zip(&columns)
+        .zip(&raw.columns)
         .filter(|(_, c)| c.is_none())
         .map(|(h, _)| h.clone())
         .collect();
-    let position = |column: Column| columns.iter().position(|c| *c == Some(column));
+    let position = |column: Column| raw.columns.iter().position(|c| *c == Some(column));
     let positions: Vec<Option<usize>> = Column::ALL.iter().map(|c| position(*c)).collect();
-    let n_rows = rows.len() + broken.len();
+    let mut n_rows = 0;
     let mut issues = Vec::new();
     let mut rejected = Vec::new();
     let mut first_line_of: FastHashMap<Nnu, u64> = FastHashMap::default();
-    first_line_of.reserve(rows.len());
-    // Converted a chunk at a time, so that the converted rows are not held twice.
+    // Split and converted a chunk at a time, so that the rows are not held twice.
     let mut outcomes: Vec<RowOutcome> = Vec::with_capacity(CONVERT_CHUNK);
-    for chunk in rows.chunks(CONVERT_CHUNK) {
+    loop {
+        let chunk = raw.next_rows(path, CONVERT_CHUNK)?;
+        if chunk.is_empty() {
+            break;
+        }
+        n_rows += chunk.len();
         outcomes.clear();
         chunk
             .par_iter()
@@ -476,6 +496,13 @@ fn validate(
         }
         sink(records)?;
     }
+    let RawRows {
+        header,
+        columns,
+        broken,
+        ..
+    } = raw;
+    n_rows += broken.len();
     for (line, text, reason) in broken {
         rejected.push(RejectedRow {
             line,
