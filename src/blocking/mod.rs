@@ -39,12 +39,12 @@
 //! first token with the last one's initial, the concelho, the foreign country, the sex, dates
 //! closer than the key asks), each worth its frequency in the registry, makes it stand out from
 //! the other records the rule looked at: at most `expected_strangers` of them (0.5) are
-//! expected to agree with a record as much, with a bar that rises one and a half bits for each
-//! doubling of the crowd (`evidence_needed`, `evidence_suffices`). Two different concelhos of
-//! birth count against a pair, and namesakes need more than a birth year in common. A person's
-//! two records share most of their name and pass; the pairs per record are 0.30 at a hundred
-//! thousand records and 0.33 at a million, with a pair completeness of 0.9951–0.9958 at a
-//! hundred thousand (six registries) and the same precision, recall and F1 as unfiltered
+//! expected to agree with a record as much, with a bar that rises 1.55 bits for each doubling
+//! of the crowd (`evidence_needed`, `evidence_suffices`). Concelhos of birth in different
+//! distritos count against a pair, and namesakes need more than a birth year in common. A
+//! person's two records share most of their name and pass; the pairs per record are 0.29 at a
+//! hundred thousand records and 0.31 at a million, with a pair completeness of 0.9951–0.9956
+//! at a hundred thousand (six registries) and the same precision, recall and F1 as unfiltered
 //! (README, "Accuracy").
 //!
 //! **Invariants:**
@@ -319,6 +319,19 @@ const RARE_TOKENS: usize = 3;
 /// The first-or-last-token rules pair only records with at most this many tokens with others:
 /// in a longer name a typo leaves a pair of other tokens for the token-pair rules.
 const SHORT_NAME_TOKENS: usize = 2;
+
+/// A concelho of birth as one key: its distrito's hash in the high half (0 when not given) and
+/// its own in the low half, so that [`same_district`] can tell two concelhos of one distrito.
+fn place_key(district: Option<&str>, municipality: &str) -> u64 {
+    let district = district.map_or(0, |d| hash_of(d) & 0xFFFF_FFFF_0000_0000);
+    district | (hash_of(municipality) & 0xFFFF_FFFF)
+}
+
+/// Whether two [`place_key`]s may be in one distrito: the same one, or one not given.
+fn same_district(a: u64, b: u64) -> bool {
+    let (da, db) = (a >> 32, b >> 32);
+    da == 0 || db == 0 || da == db
+}
 
 fn hash_of(value: &str) -> u64 {
     crate::hashing::hash_str(value)
@@ -628,7 +641,10 @@ impl RecordKeys {
             birth_date: record
                 .birth_date
                 .map(|d| d.year * 10_000 + i32::from(d.month) * 100 + i32::from(d.day)),
-            municipality: record.birth_municipality.as_deref().map(hash_of),
+            municipality: record
+                .birth_municipality
+                .as_deref()
+                .map(|m| place_key(record.birth_district.as_deref(), m)),
             foreign_country: [record.birth_country, record.nationality]
                 .into_iter()
                 .flatten()
@@ -1007,8 +1023,9 @@ struct Crowd {
 /// the larger the total, the more ways strangers have of making it up, so the share of strangers
 /// above a bar falls more slowly than the bar rises. The bar rises [`CROWD_EXPONENT`] bits for
 /// each doubling of the crowd instead: with one bit, the pairs per record went from 0.44 at a
-/// hundred thousand records to 0.79 at a million; with one and a half, 0.33 and 0.42 (0.30 and
-/// 0.33 with [`MUNICIPALITY_CONFLICT`] and [`FULL_NAME_EVIDENCE`]).
+/// hundred thousand records to 0.79 at a million; with one and a half, 0.33 and 0.42; with
+/// 1.55, [`MUNICIPALITY_CONFLICT`] and [`FULL_NAME_EVIDENCE`], 0.29 and 0.31 (1.6 bits: 0.29
+/// and 0.30, but a pair completeness under 0.995 at a hundred thousand).
 /// The rules for records without a birth date and for newborn placeholders ("RN de …"), which
 /// have less to go on, use `expected_strangers_sparse`; the whole-name rule needs at least
 /// [`FULL_NAME_EVIDENCE`].
@@ -1045,13 +1062,15 @@ const FULL_NAME_EVIDENCE: u32 = 64;
 
 /// How many bits the evidence a pair needs rises for each doubling of its crowd
 /// (`evidence_needed`).
-const CROWD_EXPONENT: f64 = 1.5;
+const CROWD_EXPONENT: f64 = 1.55;
 
-/// What two different concelhos of birth count against a pair, in eighths of a bit: two bits.
-/// A person's two records mostly agree on it (they differ when a place of residence was taken
-/// for the birthplace), strangers mostly do not; without it the pairs per record of the rules
-/// on a birth date and a name token grew 1.21 times from a hundred thousand records to a
-/// million, with it not at all, for 0.02–0.04 % of the true pairs at a hundred thousand.
+/// What two concelhos of birth in different distritos count against a pair, in eighths of a
+/// bit: two bits. A person's two records mostly agree on it, strangers mostly do not; when a
+/// person's differ, a place of residence was taken for the birthplace, mostly a concelho of the
+/// same distrito ("Oeiras" for "Lisboa"), which does not count. Without it the pairs per record
+/// of the rules on a birth date and a name token grew 1.21 times from a hundred thousand
+/// records to a million, with it not at all; counted between any two concelhos, it cost
+/// 0.02–0.04 % of the true pairs at a hundred thousand, between distritos 0.01–0.02 %.
 const MUNICIPALITY_CONFLICT: u32 = 16;
 
 /// Whether `a` and `b` share the evidence `needed` (`evidence_needed`) beyond the key of a
@@ -1128,8 +1147,10 @@ fn evidence_suffices(
     let mut against = 0;
     if a.municipality.is_some() && a.municipality == b.municipality {
         shared += u32::from(a.municipality_bits);
-    } else if a.municipality.is_some() && b.municipality.is_some() {
-        against += MUNICIPALITY_CONFLICT;
+    } else if let (Some(x), Some(y)) = (a.municipality(), b.municipality()) {
+        if !same_district(x, y) {
+            against += MUNICIPALITY_CONFLICT;
+        }
     }
     if a.foreign_country.is_some() && a.foreign_country == b.foreign_country && !implied_by_name {
         shared += u32::from(a.foreign_country_bits);
@@ -1912,16 +1933,26 @@ mod tests {
         let in_year = |needed| evidence_suffices(rule, Some(KeyKind::BirthYear), &c, &d, Some(needed));
         assert!(in_year(80 + 68) && !in_year(80 + 69));
         assert!(suffices(&c, &d, 80) && !suffices(&c, &d, 81));
-        // The same concelho of birth counts its worth; two different ones count against.
-        let mut e = record(&[11, 13], [80, 60, 0], [21, 22], [32, 32]);
-        e.municipality = NonZeroU64::new(41);
-        e.municipality_bits = 40;
-        let mut f = e;
-        f.municipality = NonZeroU64::new(43);
-        assert!(suffices(&e, &e, 140 + 40) && !suffices(&e, &e, 140 + 41));
+        // The same concelho of birth counts its worth; two concelhos of different distritos
+        // count against, two of one distrito (or of a distrito not given) neither way.
+        let place = |district: &str, municipality: &str| {
+            let mut p = record(&[11, 13], [80, 60, 0], [21, 22], [32, 32]);
+            p.municipality = NonZeroU64::new(place_key(Some(district).filter(|d| !d.is_empty()), municipality) | 1);
+            p.municipality_bits = 40;
+            p
+        };
+        let lisboa = place("lisboa", "lisboa");
+        assert!(suffices(&lisboa, &lisboa, 140 + 40) && !suffices(&lisboa, &lisboa, 140 + 41));
         let conflict = MUNICIPALITY_CONFLICT;
-        assert!(suffices(&e, &f, 140 - conflict) && !suffices(&e, &f, 140 - conflict + 1));
-        assert!(suffices(&a, &e, 140) && !suffices(&a, &e, 141), "one concelho unknown");
+        let porto = place("porto", "porto");
+        assert!(suffices(&lisboa, &porto, 140 - conflict) && !suffices(&lisboa, &porto, 140 - conflict + 1));
+        for neighbour in [place("lisboa", "oeiras"), place("", "porto")] {
+            assert!(suffices(&lisboa, &neighbour, 140) && !suffices(&lisboa, &neighbour, 141));
+        }
+        assert!(
+            suffices(&a, &lisboa, 140) && !suffices(&a, &lisboa, 141),
+            "one concelho unknown"
+        );
     }
 
     #[test]
@@ -2118,12 +2149,15 @@ mod tests {
         assert!(pairs
             .windows(2)
             .all(|w| (w[0].record_id_l, w[0].record_id_r) < (w[1].record_id_l, w[1].record_id_r)));
+        // Uncapped, and without the crowd filter (thirty records that agree in everything
+        // leave no evidence to stand out by but the date).
         let all = candidates(
             &records,
             BlockingConfig {
                 max_block_size: 40,
                 window: 2,
-                ..BlockingConfig::default()
+                expected_strangers: 1e9,
+                expected_strangers_sparse: 1e9,
             },
         );
         assert_eq!(all.len(), 30 * 29 / 2);
