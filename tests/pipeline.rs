@@ -2,7 +2,8 @@
 
 use crate::util::Dir;
 
-/// Generates a registry of `persons` and returns its path.
+/// Generates a registry of `persons` and returns its path; its hard-negative pairs are beside
+/// it (`hard_negatives`).
 fn generated(dir: &Dir, persons: usize, seed: u64) -> std::path::PathBuf {
     let path = dir.path().join(format!("registry_{persons}_{seed}.csv"));
     dir.unico_ok(
@@ -14,10 +15,16 @@ fn generated(dir: &Dir, persons: usize, seed: u64) -> std::path::PathBuf {
             &seed.to_string(),
             "--out",
             path.to_str().unwrap(),
+            "--hard-negatives",
+            hard_negatives(&path).to_str().unwrap(),
         ],
         0,
     );
     path
+}
+
+fn hard_negatives(registry: &std::path::Path) -> std::path::PathBuf {
+    registry.with_extension("hard-negatives.csv")
 }
 
 fn figure(text: &str, label: &str) -> f64 {
@@ -55,7 +62,19 @@ fn import_scan_export_and_evaluate_a_generated_registry() {
         assert_ne!(row[0], row[1], "a record is never paired with itself");
     }
 
-    let evaluation = dir.unico_ok(&["evaluate", path], 0).stdout;
+    let pairs = hard_negatives(&file);
+    let evaluation = dir
+        .unico_ok(&["evaluate", path, "--hard-negatives", pairs.to_str().unwrap()], 0)
+        .stdout;
+    // Siblings, parents and children, spouses: none in the review queue.
+    for kind in ["siblings", "parent_child", "spouses"] {
+        let line = evaluation
+            .lines()
+            .find(|l| l.trim_start().starts_with(kind))
+            .unwrap_or_else(|| panic!("no {kind} in:\n{evaluation}"));
+        assert!(line.contains(" 0 in the review queue"), "{line}");
+    }
+    assert!(evaluation.contains("twins"), "{evaluation}");
     assert!(
         figure(&evaluation, "pair completeness (blocking recall):") >= 0.98,
         "{evaluation}"

@@ -24,6 +24,10 @@ pub struct Args {
     /// Write every false positive and false negative to this CSV file.
     #[arg(long)]
     errors: Option<PathBuf>,
+    /// Pairs of distinct persons built to look alike (`sns_number_l,sns_number_r,kind`, as
+    /// `unico generate --hard-negatives` writes): how many of each kind reach the threshold.
+    #[arg(long)]
+    hard_negatives: Option<PathBuf>,
 }
 
 pub(crate) fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
@@ -35,6 +39,7 @@ pub(crate) fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
         &context.data_dir,
         &context.settings,
         &args.file,
+        args.hard_negatives.as_deref(),
         args.threshold,
         args.examples,
     )?;
@@ -103,6 +108,18 @@ pub(crate) fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
         e.f1()
     );
     println!("best F1 {:.4} at match probability ≥ {:.4}", e.best_f1.0, e.best_f1.1);
+    if !e.hard_negatives.is_empty() {
+        println!(
+            "look-alike distinct persons (hard negatives) at match probability ≥ {}:",
+            e.threshold
+        );
+        for k in &e.hard_negatives {
+            println!(
+                "  {:<12} {:>6} pairs, {:>6} proposed, {:>4} in the review queue (highest probability {:.4})",
+                k.kind, k.n_pairs, k.n_candidates, k.n_above_threshold, k.highest
+            );
+        }
+    }
     for (title, pairs) in [
         ("worst false positives", &e.worst_false_positives),
         ("worst false negatives", &e.worst_false_negatives),

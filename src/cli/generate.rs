@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use super::parse_date;
 use super::Context;
-use crate::generate::{generate, GenerateConfig};
+use crate::generate::{generate_with_hard_negatives, GenerateConfig};
 use crate::record::Date;
 
 /// Write a synthetic registry (CSV with a ground-truth cluster_id column), deterministic per seed.
@@ -20,6 +20,11 @@ pub struct Args {
     /// Output file.
     #[arg(long)]
     out: PathBuf,
+    /// Also write the pairs of distinct persons built to look alike (twins, siblings, parent
+    /// and child, spouses, common names born the same day) to this CSV file, for `unico
+    /// evaluate --hard-negatives`.
+    #[arg(long)]
+    hard_negatives: Option<PathBuf>,
     /// Ages and registration types are computed as of this date (yyyy-mm-dd).
     #[arg(long, default_value = "2026-01-01", value_parser = parse_date)]
     reference_date: Date,
@@ -32,8 +37,14 @@ pub(crate) fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
         seed: args.seed,
         reference_date: args.reference_date,
     };
-    let summary =
-        generate(&config, std::io::BufWriter::new(file)).map_err(|e| crate::error::Error::io(&args.out, e))?;
+    let hard_negatives = match &args.hard_negatives {
+        Some(path) => Some(std::io::BufWriter::new(
+            std::fs::File::create(path).map_err(|e| crate::error::Error::io(path, e))?,
+        )),
+        None => None,
+    };
+    let summary = generate_with_hard_negatives(&config, std::io::BufWriter::new(file), hard_negatives)
+        .map_err(|e| crate::error::Error::io(&args.out, e))?;
     if !context.quiet {
         println!(
             "{}: {} records for {} persons ({} with duplicates, {} duplicate records, {} foreign, {} deceased, {} hard-negative pairs)",

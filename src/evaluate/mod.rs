@@ -63,6 +63,24 @@ pub struct Evaluation {
     pub worst_false_negatives: Vec<EvaluatedPair>,
     /// Every false positive and false negative at the threshold.
     pub errors: Vec<ErrorPair>,
+    /// Pairs of distinct persons built to look alike, by kind (when a file of them was given).
+    pub hard_negatives: Vec<HardNegatives>,
+}
+
+/// How the latest scan treats one kind of pairs of distinct persons built to look alike
+/// (`unico generate --hard-negatives`): they should stay below the threshold.
+#[derive(Clone, Debug, Default)]
+pub struct HardNegatives {
+    /// `twins`, `siblings`, `parent_child`, `spouses`, `common_name`, or the file's own kinds.
+    pub kind: String,
+    /// Pairs whose two records are registered and active.
+    pub n_pairs: u64,
+    /// Of those, pairs the blocking proposed.
+    pub n_candidates: u64,
+    /// Of those, pairs at or above the threshold: in the review queue.
+    pub n_above_threshold: u64,
+    /// The highest match probability among the pairs (scored whether proposed or not).
+    pub highest: f64,
 }
 
 /// A pair the scan got wrong.
@@ -152,12 +170,40 @@ pub fn read_truth(path: &Path) -> Result<HashMap<Nnu, String>> {
     Ok(truth)
 }
 
-/// Evaluates the latest scan against a ground-truth file.
+/// Reads a file of pairs of NNUs with a kind (`sns_number_l,sns_number_r,kind`).
+pub fn read_kinded_pairs(path: &Path) -> Result<Vec<(Nnu, Nnu, String)>> {
+    let bad = |reason: String| {
+        Error::User(UserError::BadFile {
+            path: path.to_path_buf(),
+            reason,
+        })
+    };
+    let mut reader = csv::Reader::from_path(path).map_err(|e| bad(format!("cannot read: {e}")))?;
+    let mut pairs = Vec::new();
+    for (i, row) in reader.records().enumerate() {
+        let line = i + 2;
+        let row = row.map_err(|e| bad(format!("line {line}: {e}")))?;
+        let nnu = |field: usize, name: &str| -> Result<Nnu> {
+            row.get(field)
+                .unwrap_or_default()
+                .trim()
+                .parse()
+                .map_err(|_| bad(format!("line {line}: {name}: not an NNU")))
+        };
+        let kind = row.get(2).map(str::trim).filter(|k| !k.is_empty()).unwrap_or("pair");
+        pairs.push((nnu(0, "sns_number_l")?, nnu(1, "sns_number_r")?, kind.to_string()));
+    }
+    Ok(pairs)
+}
+
+/// Evaluates the latest scan against a ground-truth file, and, when `hard_negatives` is given,
+/// its pairs of distinct persons built to look alike ([`read_kinded_pairs`]).
 pub fn evaluate(
     store: &Store,
     data_dir: &DataDir,
     settings: &Settings,
     truth_path: &Path,
+    hard_negatives: Option<&Path>,
     threshold: Option<f64>,
     n_examples: usize,
 ) -> Result<Evaluation> {
@@ -295,6 +341,31 @@ pub fn evaluate(
         .take(n_examples)
         .filter_map(|((l, r), _)| explain(*l, *r))
         .collect();
+    let mut by_kind: Vec<HardNegatives> = Vec::new();
+    for (a, b, kind) in hard_negatives.map(read_kinded_pairs).transpose()?.unwrap_or_default() {
+        let (Some(&l), Some(&r)) = (ids_by_nnu.get(&a), ids_by_nnu.get(&b)) else {
+            continue;
+        };
+        let Some(pair) = explain(l.min(r), l.max(r)) else {
+            continue;
+        };
+        let i = match by_kind.iter().position(|k| k.kind == kind) {
+            Some(i) => i,
+            None => {
+                by_kind.push(HardNegatives {
+                    kind,
+                    ..HardNegatives::default()
+                });
+                by_kind.len() - 1
+            }
+        };
+        let figures = &mut by_kind[i];
+        let probability = pair.waterfall.match_probability;
+        figures.n_pairs += 1;
+        figures.n_candidates += u64::from(pair.in_candidates);
+        figures.n_above_threshold += u64::from(pair.in_candidates && probability >= threshold);
+        figures.highest = figures.highest.max(probability);
+    }
     Ok(Evaluation {
         threshold,
         n_true_pairs: n_true,
@@ -319,5 +390,6 @@ pub fn evaluate(
         worst_false_positives,
         worst_false_negatives,
         errors,
+        hard_negatives: by_kind,
     })
 }

@@ -104,6 +104,18 @@ pub const MAX_PERSONS: usize = 100_000_000;
 /// Fails with [`io::ErrorKind::InvalidInput`] above [`MAX_PERSONS`], and with the writer's
 /// error if writing fails.
 pub fn generate<W: Write>(config: &GenerateConfig, out: W) -> io::Result<GenerateSummary> {
+    generate_with_hard_negatives(config, out, None::<io::Sink>)
+}
+
+/// [`generate`], and the pairs of distinct persons built to look alike written to
+/// `hard_negatives` as CSV (`sns_number_l,sns_number_r,kind`: the two persons' first records,
+/// kind `twins`, `siblings`, `parent_child`, `spouses` or `common_name`), for `unico evaluate
+/// --hard-negatives`.
+pub fn generate_with_hard_negatives<W: Write, H: Write>(
+    config: &GenerateConfig,
+    out: W,
+    hard_negatives: Option<H>,
+) -> io::Result<GenerateSummary> {
     if config.persons > MAX_PERSONS {
         return Err(io::Error::new(
             io::ErrorKind::InvalidInput,
@@ -112,7 +124,27 @@ pub fn generate<W: Write>(config: &GenerateConfig, out: W) -> io::Result<Generat
     }
     let population = build(config);
     write_csv(&population.rows, out)?;
+    if let Some(hard_negatives) = hard_negatives {
+        write_hard_negatives(&population, hard_negatives)?;
+    }
     Ok(population.summary)
+}
+
+fn write_hard_negatives<W: Write>(population: &Population, out: W) -> io::Result<()> {
+    let first_record: std::collections::HashMap<u32, u32> = population
+        .rows
+        .iter()
+        .filter(|row| row.original)
+        .map(|row| (row.cluster, row.nnu))
+        .collect();
+    let mut writer = csv::Writer::from_writer(out);
+    writer.write_record(["sns_number_l", "sns_number_r", "kind"])?;
+    for (kind, a, b) in &population.pairs {
+        if let (Some(a), Some(b)) = (first_record.get(a), first_record.get(b)) {
+            writer.write_record([format!("{a:09}"), format!("{b:09}"), kind.name().to_string()])?;
+        }
+    }
+    writer.flush()
 }
 
 /// One record as generated (before formatting).
@@ -139,7 +171,7 @@ pub(crate) struct Row {
 /// Everything generated, before writing.
 pub(crate) struct Population {
     rows: Vec<Row>,
-    #[cfg_attr(not(test), allow(dead_code))]
+    /// Hard-negative pairs, by cluster.
     pairs: Vec<(HardNegative, u32, u32)>,
     #[cfg_attr(not(test), allow(dead_code))]
     damages: std::collections::BTreeMap<damage::Damage, usize>,

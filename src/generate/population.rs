@@ -61,6 +61,19 @@ pub(crate) enum HardNegative {
     CommonName,
 }
 
+impl HardNegative {
+    /// The kind's name in `unico generate --hard-negatives` files.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            HardNegative::Twins => "twins",
+            HardNegative::Siblings => "siblings",
+            HardNegative::ParentChild => "parent_child",
+            HardNegative::Spouses => "spouses",
+            HardNegative::CommonName => "common_name",
+        }
+    }
+}
+
 /// Probability that a new group of persons is a hard-negative pair, by kind.
 const HARD_NEGATIVE_RATES: [(HardNegative, f64); 5] = [
     (HardNegative::Twins, 0.005),
