@@ -995,7 +995,8 @@ pub struct PairBlocking {
 }
 
 /// [`PairBlocking`] of two records, against the blocking keys and candidates the latest scan
-/// saved; `None` before the first scan (or when its state cannot be read).
+/// saved; `None` for one record with itself, before the first scan, or when its state cannot
+/// be read.
 pub fn pair_blocking(
     data_dir: &DataDir,
     settings: &Settings,

@@ -320,14 +320,18 @@ const RARE_TOKENS: usize = 3;
 /// in a longer name a typo leaves a pair of other tokens for the token-pair rules.
 const SHORT_NAME_TOKENS: usize = 2;
 
-/// A concelho of birth as one key: its distrito's hash in the high half (0 when not given) and
-/// its own in the low half, so that [`same_district`] can tell two concelhos of one distrito.
+/// A concelho of birth (folded, as a prepared record holds it) as one key: its own hash in the
+/// low half and, in the high half, its distrito as the table of divisions has it (the record's
+/// distrito only tells apart the concelhos that share a name: Calheta, Lagoa), so that
+/// [`same_district`] can tell two concelhos of one distrito whether the records give the
+/// distrito or not. 0 in the high half when the name is not a concelho of the table.
 fn place_key(district: Option<&str>, municipality: &str) -> u64 {
-    let district = district.map_or(0, |d| hash_of(d) & 0xFFFF_FFFF_0000_0000);
+    let code = crate::record::divisions::Divisions::get().district_code_of_folded(district, municipality);
+    let district = code.map_or(0, |code| hash_of(code) & 0xFFFF_FFFF_0000_0000);
     district | (hash_of(municipality) & 0xFFFF_FFFF)
 }
 
-/// Whether two [`place_key`]s may be in one distrito: the same one, or one not given.
+/// Whether two [`place_key`]s may be in one distrito: the same one, or one not known.
 fn same_district(a: u64, b: u64) -> bool {
     let (da, db) = (a >> 32, b >> 32);
     da == 0 || db == 0 || da == db
@@ -1332,12 +1336,7 @@ pub struct TokenCounts {
 impl TokenCounts {
     /// The counts over the records whose keys are given.
     pub fn count(keys: &[RecordKeys]) -> TokenCounts {
-        keys.par_iter()
-            .fold(TokenCounts::default, |mut counts, k| {
-                counts.add(k);
-                counts
-            })
-            .reduce(TokenCounts::default, TokenCounts::merge)
+        count_in_parallel(keys, TokenCounts::add, TokenCounts::merge)
     }
 
     fn merge(mut self, mut other: TokenCounts) -> TokenCounts {
@@ -1559,19 +1558,16 @@ pub struct Crowds {
 impl Crowds {
     /// The crowds of the records whose keys are given.
     pub fn count(keys: &[RecordKeys]) -> Crowds {
-        keys.par_iter()
-            .fold(Crowds::default, |mut crowds, k| {
-                crowds.add(k);
-                crowds
-            })
-            .reduce(Crowds::default, |mut a, mut b| {
-                if a.coarse.len() < b.coarse.len() {
-                    std::mem::swap(&mut a, &mut b);
-                }
-                add_counts(&mut a.coarse, b.coarse);
-                add_counts(&mut a.full_names, b.full_names);
-                a
-            })
+        count_in_parallel(keys, Crowds::add, Crowds::merge)
+    }
+
+    fn merge(mut self, mut other: Crowds) -> Crowds {
+        if self.coarse.len() < other.coarse.len() {
+            std::mem::swap(&mut self, &mut other);
+        }
+        add_counts(&mut self.coarse, other.coarse);
+        add_counts(&mut self.full_names, other.full_names);
+        self
     }
 
     /// Counts one more record.
@@ -1629,6 +1625,17 @@ impl Crowds {
     fn others(n: Option<&u32>) -> usize {
         n.map_or(0, |n| *n as usize).saturating_sub(1)
     }
+}
+
+/// Counts over `keys` on every core: each thread `add`s its share into its own counts, which
+/// are then `merge`d.
+fn count_in_parallel<T: Default + Send>(keys: &[RecordKeys], add: fn(&mut T, &RecordKeys), merge: fn(T, T) -> T) -> T {
+    keys.par_iter()
+        .fold(T::default, |mut counts, k| {
+            add(&mut counts, k);
+            counts
+        })
+        .reduce(T::default, merge)
 }
 
 /// Adds the counts of `more` to those of `counts`.
@@ -1934,19 +1941,24 @@ mod tests {
         assert!(in_year(80 + 68) && !in_year(80 + 69));
         assert!(suffices(&c, &d, 80) && !suffices(&c, &d, 81));
         // The same concelho of birth counts its worth; two concelhos of different distritos
-        // count against, two of one distrito (or of a distrito not given) neither way.
-        let place = |district: &str, municipality: &str| {
+        // count against, two of one distrito (or one not in the table) neither way. The
+        // distrito comes from the table, given or not.
+        let place = |district: Option<&str>, municipality: &str| {
             let mut p = record(&[11, 13], [80, 60, 0], [21, 22], [32, 32]);
-            p.municipality = NonZeroU64::new(place_key(Some(district).filter(|d| !d.is_empty()), municipality) | 1);
+            p.municipality = NonZeroU64::new(place_key(district, municipality) | 1);
             p.municipality_bits = 40;
             p
         };
-        let lisboa = place("lisboa", "lisboa");
+        let lisboa = place(Some("lisboa"), "lisboa");
+        assert_eq!(lisboa.municipality, place(None, "lisboa").municipality);
         assert!(suffices(&lisboa, &lisboa, 140 + 40) && !suffices(&lisboa, &lisboa, 140 + 41));
         let conflict = MUNICIPALITY_CONFLICT;
-        let porto = place("porto", "porto");
-        assert!(suffices(&lisboa, &porto, 140 - conflict) && !suffices(&lisboa, &porto, 140 - conflict + 1));
-        for neighbour in [place("lisboa", "oeiras"), place("", "porto")] {
+        for elsewhere in [place(None, "porto"), place(Some("faro"), "lagoa")] {
+            assert!(
+                suffices(&lisboa, &elsewhere, 140 - conflict) && !suffices(&lisboa, &elsewhere, 140 - conflict + 1)
+            );
+        }
+        for neighbour in [place(None, "oeiras"), place(None, "lagoa"), place(None, "atlantida")] {
             assert!(suffices(&lisboa, &neighbour, 140) && !suffices(&lisboa, &neighbour, 141));
         }
         assert!(

@@ -35,6 +35,7 @@ pub(crate) fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
         },
     )?;
     let blocking = pair_blocking(&context.data_dir, &context.settings, &a, &b);
+    let same_record = a.id == b.id;
     if args.json {
         #[derive(serde::Serialize)]
         struct Explained<'a> {
@@ -50,7 +51,9 @@ pub(crate) fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
     } else {
         println!("{}\n{}\n", record_line(&a), record_line(&b));
         print!("{}", waterfall_table(&waterfall));
-        println!("{}", blocking_lines(blocking.as_ref()));
+        if !same_record {
+            println!("{}", blocking_lines(blocking.as_ref()));
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -58,7 +61,7 @@ pub(crate) fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
 /// Whether the latest scan proposed the pair, and if not, what kept it out.
 fn blocking_lines(blocking: Option<&PairBlocking>) -> String {
     let Some(blocking) = blocking else {
-        return "blocking: no scan yet (run `unico scan`)".into();
+        return "blocking: no saved scan to tell (run `unico scan`)".into();
     };
     if !blocking.found_by.is_empty() {
         return format!(

@@ -37,14 +37,18 @@ pub(crate) fn run(context: &Context, args: Args) -> anyhow::Result<ExitCode> {
         seed: args.seed,
         reference_date: args.reference_date,
     };
-    let hard_negatives = match &args.hard_negatives {
-        Some(path) => Some(std::io::BufWriter::new(
-            std::fs::File::create(path).map_err(|e| crate::error::Error::io(path, e))?,
-        )),
-        None => None,
-    };
-    let summary = generate_with_hard_negatives(&config, std::io::BufWriter::new(file), hard_negatives)
-        .map_err(|e| crate::error::Error::io(&args.out, e))?;
+    // The look-alike pairs are a few per hundred persons: gathered in memory (which cannot fail,
+    // so an error is the registry file's), then written.
+    let mut hard_negatives = Vec::new();
+    let summary = generate_with_hard_negatives(
+        &config,
+        std::io::BufWriter::new(file),
+        args.hard_negatives.is_some().then_some(&mut hard_negatives),
+    )
+    .map_err(|e| crate::error::Error::io(&args.out, e))?;
+    if let Some(path) = &args.hard_negatives {
+        std::fs::write(path, hard_negatives).map_err(|e| crate::error::Error::io(path, e))?;
+    }
     if !context.quiet {
         println!(
             "{}: {} records for {} persons ({} with duplicates, {} duplicate records, {} foreign, {} deceased, {} hard-negative pairs)",

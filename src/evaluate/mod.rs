@@ -135,12 +135,7 @@ fn f1(precision: f64, recall: f64) -> f64 {
 
 /// Reads `sns_number → cluster_id` from a ground-truth CSV.
 pub fn read_truth(path: &Path) -> Result<HashMap<Nnu, String>> {
-    let bad = |reason: String| {
-        Error::User(UserError::BadFile {
-            path: path.to_path_buf(),
-            reason,
-        })
-    };
+    let bad = bad_file(path);
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .from_path(path)
@@ -170,28 +165,48 @@ pub fn read_truth(path: &Path) -> Result<HashMap<Nnu, String>> {
     Ok(truth)
 }
 
-/// Reads a file of pairs of NNUs with a kind (`sns_number_l,sns_number_r,kind`).
-pub fn read_kinded_pairs(path: &Path) -> Result<Vec<(Nnu, Nnu, String)>> {
-    let bad = |reason: String| {
+/// A bad-file error about `path`, for the reason given.
+fn bad_file(path: &Path) -> impl Fn(String) -> Error + '_ {
+    move |reason| {
         Error::User(UserError::BadFile {
             path: path.to_path_buf(),
             reason,
         })
-    };
+    }
+}
+
+/// Reads a file of pairs of NNUs with a kind, by its header: `sns_number_l`, `sns_number_r`
+/// and, optionally, `kind` (`pair` when there is none).
+pub fn read_kinded_pairs(path: &Path) -> Result<Vec<(Nnu, Nnu, String)>> {
+    let bad = bad_file(path);
     let mut reader = csv::Reader::from_path(path).map_err(|e| bad(format!("cannot read: {e}")))?;
+    let header = reader
+        .headers()
+        .map_err(|e| bad(format!("cannot read the header: {e}")))?
+        .clone();
+    let column = |name: &str| header.iter().position(|h| h.trim() == name);
+    let (Some(left), Some(right)) = (column("sns_number_l"), column("sns_number_r")) else {
+        return Err(bad(
+            "the file needs sns_number_l and sns_number_r columns (as `unico generate --hard-negatives` writes)".into(),
+        ));
+    };
+    let kind = column("kind");
     let mut pairs = Vec::new();
     for (i, row) in reader.records().enumerate() {
         let line = i + 2;
         let row = row.map_err(|e| bad(format!("line {line}: {e}")))?;
         let nnu = |field: usize, name: &str| -> Result<Nnu> {
-            row.get(field)
-                .unwrap_or_default()
-                .trim()
+            let value = row.get(field).unwrap_or_default().trim();
+            value
                 .parse()
-                .map_err(|_| bad(format!("line {line}: {name}: not an NNU")))
+                .map_err(|_| bad(format!("line {line}: {name}: {value:?} is not an NNU")))
         };
-        let kind = row.get(2).map(str::trim).filter(|k| !k.is_empty()).unwrap_or("pair");
-        pairs.push((nnu(0, "sns_number_l")?, nnu(1, "sns_number_r")?, kind.to_string()));
+        let kind = kind.and_then(|k| row.get(k)).map(str::trim).filter(|k| !k.is_empty());
+        pairs.push((
+            nnu(left, "sns_number_l")?,
+            nnu(right, "sns_number_r")?,
+            kind.unwrap_or("pair").to_string(),
+        ));
     }
     Ok(pairs)
 }
@@ -212,6 +227,7 @@ pub fn evaluate(
         .ok_or_else(|| UserError::NotReady("no scan yet: run `unico scan` before `unico evaluate`".into()))?;
     let threshold = threshold.unwrap_or(scan.threshold_match_probability);
     let truth = read_truth(truth_path)?;
+    let look_alikes = hard_negatives.map(read_kinded_pairs).transpose()?.unwrap_or_default();
     let mut records = prepared_records(store)?;
     let ids_by_nnu = store.record_ids_by_nnu()?;
     let active: HashSet<RecordId> = records.iter().map(|r| r.id).collect();
@@ -341,25 +357,18 @@ pub fn evaluate(
         .take(n_examples)
         .filter_map(|((l, r), _)| explain(*l, *r))
         .collect();
-    let mut by_kind: Vec<HardNegatives> = Vec::new();
-    for (a, b, kind) in hard_negatives.map(read_kinded_pairs).transpose()?.unwrap_or_default() {
+    let mut by_kind: std::collections::BTreeMap<String, HardNegatives> = Default::default();
+    for (a, b, kind) in look_alikes {
         let (Some(&l), Some(&r)) = (ids_by_nnu.get(&a), ids_by_nnu.get(&b)) else {
             continue;
         };
         let Some(pair) = explain(l.min(r), l.max(r)) else {
             continue;
         };
-        let i = match by_kind.iter().position(|k| k.kind == kind) {
-            Some(i) => i,
-            None => {
-                by_kind.push(HardNegatives {
-                    kind,
-                    ..HardNegatives::default()
-                });
-                by_kind.len() - 1
-            }
-        };
-        let figures = &mut by_kind[i];
+        let figures = by_kind.entry(kind.clone()).or_insert_with(|| HardNegatives {
+            kind,
+            ..HardNegatives::default()
+        });
         let probability = pair.waterfall.match_probability;
         figures.n_pairs += 1;
         figures.n_candidates += u64::from(pair.in_candidates);
@@ -390,6 +399,6 @@ pub fn evaluate(
         worst_false_positives,
         worst_false_negatives,
         errors,
-        hard_negatives: by_kind,
+        hard_negatives: by_kind.into_values().collect(),
     })
 }

@@ -72,6 +72,18 @@ impl Divisions {
         })
     }
 
+    /// The distrito code of a concelho, both names folded already (`fold`, as a prepared record
+    /// holds them): the hot-path form of [`Divisions::municipality_code`], which folds.
+    pub fn district_code_of_folded(&self, district: Option<&str>, municipality: &str) -> Option<&'static str> {
+        match self.municipalities_by_name.get(municipality)?.as_slice() {
+            [only] => Some(self.parishes[*only].district_code),
+            _ => self
+                .municipality_code(district, municipality)
+                .map(|code| self.parishes.iter().find(|p| p.municipality_code == code))?
+                .map(|parish| parish.district_code),
+        }
+    }
+
     /// The concelho code for a concelho name, using the distrito name to tell apart the
     /// concelhos that share a name. `None` when unknown or still ambiguous.
     pub fn municipality_code(&self, district: Option<&str>, municipality: &str) -> Option<&'static str> {
@@ -114,5 +126,9 @@ mod tests {
         assert_eq!(divisions.municipality_code(None, "Lagoa"), None, "two Lagoas");
         assert_eq!(divisions.municipality_code(Some("Faro"), "Lagoa"), Some("0806"));
         assert_eq!(divisions.municipality_code(None, "Atlântida"), None);
+        assert_eq!(divisions.district_code_of_folded(None, "agueda"), Some("01"));
+        assert_eq!(divisions.district_code_of_folded(None, "lagoa"), None, "two Lagoas");
+        assert_eq!(divisions.district_code_of_folded(Some("faro"), "lagoa"), Some("08"));
+        assert_eq!(divisions.district_code_of_folded(None, "atlantida"), None);
     }
 }
