@@ -13,6 +13,10 @@ use crate::record::{Country, Date, Nif, PatientRecord, RecordId, Sex};
 /// Number of comparisons.
 pub const N_COMPARISONS: usize = 8;
 
+/// Changes whenever a comparison's levels, defaults or logic change: a delta scan would keep
+/// pairs scored the old way, so the next scan after such a change is a full one.
+pub const COMPARISONS_VERSION: u32 = 2;
+
 const fn level(gamma: i8, label: &'static str, m: f64, u: f64) -> ComparisonLevel {
     ComparisonLevel {
         gamma: ComparisonVectorValue(gamma),
@@ -74,11 +78,15 @@ pub static COMPARISONS: [Comparison; N_COMPARISONS] = [
         name: "given_name",
         description: "first given name",
         levels: &[
-            tf(level(4, "exact", 0.8798, 0.02)),
-            level(3, "spelling variant", 0.06, 0.008),
-            level(2, "initial", 0.02, 0.004),
-            fixed(level(1, "found elsewhere in the other name", 0.04, 0.01)),
-            fixed(level(0, "different", 0.0002, 0.958)),
+            tf(level(5, "exact", 0.87, 0.02)),
+            level(4, "spelling variant", 0.06, 0.008),
+            level(3, "initial", 0.02, 0.004),
+            fixed(level(2, "found elsewhere in the other name", 0.04, 0.01)),
+            // Not a known variant, but the same consonants: a transliteration ("Ludmila" /
+            // "Liudmyla", "Ekaterina" / "Kateryna"), a letter dropped and another doubled.
+            // Twins' first names seldom are.
+            fixed(level(1, "same consonants", 0.00995, 0.005)),
+            fixed(level(0, "different", 0.00005, 0.953)),
         ],
     },
     Comparison {
@@ -109,10 +117,10 @@ pub static COMPARISONS: [Comparison; N_COMPARISONS] = [
         name: "nif",
         description: "tax number (NIF); an invalid NIF is no evidence",
         levels: &[
-            level(2, "exact", 0.995, 1e-7),
+            level(2, "exact", 0.995, 1e-8),
             // No "one digit off" level: the check digit catches almost every typo, so two different
             // valid NIFs are two people, and a mistyped one is invalid (no evidence).
-            fixed(level(0, "different", 0.005, 0.9999999)),
+            fixed(level(0, "different", 0.005, 0.99999999)),
         ],
     },
     Comparison {
@@ -260,7 +268,7 @@ impl ComparableRecord {
 /// Compares two prepared records.
 pub fn compare(a: &ComparableRecord, b: &ComparableRecord, tf: &TermFrequencies) -> ComparisonVector {
     let mut term_frequency = [0.0; N_COMPARISONS];
-    let alignment = align(&a.name, &b.name);
+    let alignment = align(a, b, tf);
     let (full_name, full_name_tf) = compare_full_name(a, b, &alignment, tf);
     // When one whole name lies within the other, the first names' agreement is part of that
     // evidence already: counting it again would make common names look certain.
@@ -290,6 +298,22 @@ pub fn compare(a: &ComparableRecord, b: &ComparableRecord, tf: &TermFrequencies)
 
 const G: fn(i8) -> ComparisonVectorValue = ComparisonVectorValue;
 
+/// Two phonetic keys with the same consonants in the same order, at least three of them:
+/// "ludmila" / "liudmila", "ekaterina" / "katerina".
+fn alike(key_a: &str, key_b: &str) -> bool {
+    fn consonants(key: &str) -> impl Iterator<Item = u8> + '_ {
+        let mut previous = 0;
+        key.bytes().filter(move |&c| {
+            let keep = !matches!(c, b'a' | b'e' | b'i' | b'o' | b'u') && c != previous;
+            if keep {
+                previous = c;
+            }
+            keep
+        })
+    }
+    consonants(key_a).count() >= 3 && consonants(key_a).eq(consonants(key_b))
+}
+
 /// Similarity at or above which two tokens count as the same.
 const TOKEN_MATCH: f64 = 0.88;
 /// Names are aligned on at most this many tokens (the civil registry allows six words).
@@ -310,6 +334,22 @@ struct Alignment {
     partner_l: [u8; MAX_TOKENS],
     n_l: usize,
     n_r: usize,
+}
+
+impl Alignment {
+    /// The longer name begins with a given name the shorter lacks, the shorter's first token
+    /// being the longer's second ("Joaquim Fernando Leal Rebelo" / "Fernando Leal Rebelo"):
+    /// how twins' names differ, where a duplicate drops a middle name or moves the surnames
+    /// first.
+    fn longer_first_dropped(&self) -> bool {
+        if self.n_l > self.n_r {
+            self.matched_l & 0b11 == 0b10 && self.partner_l[1] == 0
+        } else if self.n_r > self.n_l {
+            self.matched_r & 1 == 0 && self.matched_l & 1 != 0 && self.partner_l[0] == 1
+        } else {
+            false
+        }
+    }
 }
 
 fn token_similarity(a: &NameToken, b: &NameToken) -> f64 {
@@ -355,8 +395,74 @@ fn one_typo_apart(a: &str, b: &str) -> bool {
     one_edit_apart(ab, bb)
 }
 
+/// A record's name token, for [`distinct_names`].
+#[derive(Clone, Copy)]
+struct TokenOf<'a> {
+    record: &'a ComparableRecord,
+    index: usize,
+}
+
+impl TokenOf<'_> {
+    fn token(&self) -> &NameToken {
+        &self.record.name.tokens[self.index]
+    }
+}
+
+/// Records a name token must be seen in, at the least, to count as a name in its own right.
+const COMMON_NAME_MIN_RECORDS: f64 = 10.0;
+/// Share of the registry's records a name token must be seen in to count as a name in its own right.
+const COMMON_NAME_MIN_SHARE: f64 = 1e-4;
+/// The rarer of two such names is seen at least this share as often as the commoner.
+const COMMON_NAME_MIN_RATIO: f64 = 0.02;
+
+/// Whether two values seen `count_a` and `count_b` times among `n_records` records are both
+/// common: seen in enough records, and the rarer not a sliver of the commoner (a typo of a
+/// very common name, "An" for "Ana", recurs too, but as a sliver of it).
+fn both_common(count_a: f64, count_b: f64, n_records: f64) -> bool {
+    let (rarer, commoner) = (count_a.min(count_b), count_a.max(count_b));
+    rarer >= COMMON_NAME_MIN_RECORDS.max(COMMON_NAME_MIN_SHARE * n_records) && rarer >= COMMON_NAME_MIN_RATIO * commoner
+}
+
+/// Two tokens that look alike but are two names of the registry, each common in it and one
+/// the other with a letter or an ending added or changed at the end: "Maria" / "Mariana",
+/// "Rafael" / "Rafaela", "Francisco" / "Francisca". A typo makes a rare token, and spelling
+/// variants share their phonetic key, so a common pair like these is two people's names.
+/// (Anywhere in a name a token may also be a surname, whose typo can make a common word:
+/// "Maia" for "Maria"; hence only the ends.)
+fn distinct_names(a: TokenOf<'_>, b: TokenOf<'_>, tf: &TermFrequencies) -> bool {
+    let (ta, tb) = (a.token(), b.token());
+    if ta.initial || tb.initial || ta.key == tb.key {
+        return false;
+    }
+    let (xa, xb) = (ta.text.as_bytes(), tb.text.as_bytes());
+    let common_prefix = xa.iter().zip(xb).take_while(|(x, y)| x == y).count();
+    // Only the end differs: one is the other's prefix, or they differ in the last letter.
+    if common_prefix + 1 < xa.len().max(xb.len()) && common_prefix < xa.len().min(xb.len()) {
+        return false;
+    }
+    let n_records = tf.n_records() as f64;
+    let count = |t: TokenOf<'_>| t.record.token_frequency(t.index, tf) * n_records;
+    both_common(count(a), count(b), n_records)
+}
+
+/// Two first given names that look alike but are both common as first given names, with
+/// different phonetic keys: "Marta" / "Maria", "Leonardo" / "Leandro". Twins are given such
+/// names; a typo of a first name is rarely another common first name.
+fn distinct_given_names(a: &ComparableRecord, b: &ComparableRecord, tf: &TermFrequencies) -> bool {
+    let (Some(ta), Some(tb)) = (a.name.tokens.first(), b.name.tokens.first()) else {
+        return false;
+    };
+    if ta.initial || tb.initial || ta.key == tb.key {
+        return false;
+    }
+    let n_records = tf.n_records() as f64;
+    let count = |r: &ComparableRecord| r.frequency(TermKind::GivenName, tf) * n_records;
+    both_common(count(a), count(b), n_records)
+}
+
 /// Greedy best-first alignment of the tokens of two names.
-fn align(a: &NormalizedName, b: &NormalizedName) -> Alignment {
+fn align(record_a: &ComparableRecord, record_b: &ComparableRecord, tf: &TermFrequencies) -> Alignment {
+    let (a, b) = (&record_a.name, &record_b.name);
     let (n_l, n_r) = (a.tokens.len().min(MAX_TOKENS), b.tokens.len().min(MAX_TOKENS));
     let mut alignment = Alignment {
         n_l,
@@ -368,7 +474,20 @@ fn align(a: &NormalizedName, b: &NormalizedName) -> Alignment {
     for (i, ta) in a.tokens[..n_l].iter().enumerate() {
         for (j, tb) in b.tokens[..n_r].iter().enumerate() {
             let similarity = token_similarity(ta, tb);
-            if similarity >= TOKEN_MATCH {
+            if similarity >= TOKEN_MATCH
+                && !(similarity < 1.0
+                    && distinct_names(
+                        TokenOf {
+                            record: record_a,
+                            index: i,
+                        },
+                        TokenOf {
+                            record: record_b,
+                            index: j,
+                        },
+                        tf,
+                    ))
+            {
                 candidates[n_candidates] = (similarity, i as u8, j as u8);
                 n_candidates += 1;
             }
@@ -409,7 +528,10 @@ fn compare_full_name(
         G(6)
     } else if n_l == n_r && n_matched == n_l {
         G(5)
-    } else if n_matched == n_l.min(n_r) && n_matched >= 2 {
+    } else if n_matched == n_l.min(n_r) && n_matched >= 2 && !alignment.longer_first_dropped() {
+        // Not when the longer name begins with a given name the shorter lacks ("Joaquim
+        // Fernando Rebelo" / "Fernando Rebelo"): registries drop middle names, while twins
+        // differ in the first one. The first given names are then compared on their own.
         G(4)
     } else {
         // Below this level the first given names are compared on their own (`given_name`):
@@ -473,32 +595,40 @@ fn compare_given_name(
     }
     if first_a.initial && first_b.initial {
         return if first_a.text == first_b.text {
-            (G(2), 0.0)
+            (G(3), 0.0)
         } else {
             (G(0), 0.0)
         };
     }
     if first_a.initial || first_b.initial {
         return if token_similarity(first_a, first_b) >= TOKEN_MATCH {
-            (G(2), 0.0)
+            (G(3), 0.0)
         } else {
             (G(0), 0.0)
         };
     }
     if first_a.text == first_b.text {
-        return (G(4), a.frequency(TermKind::GivenName, tf));
+        return (G(5), a.frequency(TermKind::GivenName, tf));
     }
-    if first_a.key == first_b.key
+    let variant = first_a.key == first_b.key
         || jaro_winkler_at_least(&first_a.text, &first_b.text, 0.9) >= 0.9
-        || one_typo_apart(&first_a.text, &first_b.text)
-    {
-        return (G(3), 0.0);
+        || one_typo_apart(&first_a.text, &first_b.text);
+    if variant {
+        // "Marta" / "Maria": alike, but two common first names.
+        return if distinct_given_names(a, b, tf) {
+            (G(0), 0.0)
+        } else {
+            (G(4), 0.0)
+        };
     }
     // Reordered or compound names: the first given name of one side is elsewhere in the other
     // and both first names are aligned with something.
     let first_l_aligned = alignment.matched_l & 1 != 0;
     let first_r_aligned = alignment.matched_r & 1 != 0;
     if first_l_aligned && first_r_aligned {
+        return (G(2), 0.0);
+    }
+    if alike(&first_a.key, &first_b.key) && !distinct_given_names(a, b, tf) {
         return (G(1), 0.0);
     }
     (G(0), 0.0)
@@ -666,19 +796,89 @@ mod tests {
         name_level!("Ana Sofia Pereira Lopes", "Ana Sofia Pereira Lopes Martins", 4, -1);
         name_level!("Ana Sofia Pereira Lopes", "Ana Lopes", 4, -1);
         name_level!("Ana Sofia Pereira Lopes", "Ana S. Pereira Lopes", 5, -1);
-        name_level!("AAN QUEIROGA NEVES", "Ana Costa Neves", 1, 3);
+        name_level!("AAN QUEIROGA NEVES", "Ana Costa Neves", 1, 4);
         name_level!("Aa Costa Neves", "Ana Costa Neves", 5, -1);
         name_level!("Ana Sofia Pereira Lopes", "Rita Sofia Pereira Lopes", 3, 0);
         name_level!("Ana Costa Pereira", "Inês Costa Pereira", 3, 0);
         name_level!("Zhang Wei", "Wei Zhang", 6, -1);
         name_level!("Lama Hari Bahadur", "Hari Bahadur Lama Gurung", 4, -1);
         name_level!("Hari Bahadur Lama", "Lama Bahadur Rai", 3, 0);
-        name_level!("Manuel Silva", "Manuel Costa", 0, 4);
+        name_level!("Manuel Silva", "Manuel Costa", 0, 5);
         name_level!("Manuel Silva", "Rui Costa", 0, 0);
         name_level!("M. Silva", "Manuel Silva", 5, -1);
-        name_level!("M. Silva Costa", "Manuel Pedro Silva", 1, 2);
+        name_level!("M. Silva Costa", "Manuel Pedro Silva", 1, 3);
+        name_level!("Ludmila Lysenko", "Liudmyla Lysenko", 1, 1);
+        name_level!("Galina Tkachenko", "Halyna Tkachenko", 1, 0);
+        name_level!("Ekaterina Tkachuk", "Kateryna Tkachuk", 1, 1);
+        name_level!("Isabel Teles Simões", "Maria Custódia Teles Simões", 3, 0);
         name_level!("Joana Silva", "Joanna Silva", 5, -1);
         name_level!("RN de Maria Silva", "Tiago Silva", -1, -1);
+    }
+
+    #[test]
+    fn twins_first_given_names() {
+        // The longer name begins with a given name the shorter lacks: not one name contained in
+        // the other, and the first given names are compared.
+        name_level!("Joaquim Fernando Leal Rebelo", "Fernando Leal Rebelo", 3, 0);
+        name_level!("José André Teixeira Fonseca", "André Teixeira Fonseca", 3, 0);
+        // Surnames written first, or a middle name dropped, still are.
+        name_level!("Faria Ribeiro Miquelina", "Miquelina Ribeiro", 4, -1);
+        name_level!("Pereira Bastos Sérgio Jaime", "Sérgio Bastos", 4, -1);
+        name_level!("Joaquim Fernando Leal Rebelo", "Joaquim Rebelo", 4, -1);
+    }
+
+    /// Term frequencies of a registry of `n_records` where these words are this common, as
+    /// name tokens and as first given names.
+    fn registry_where(n_records: u64, words: &[(&str, u32)]) -> TermFrequencies {
+        TermFrequencies::from_counts(
+            n_records,
+            words.iter().flat_map(|&(word, n)| {
+                let key = record(word).name.tokens[0].key.clone();
+                [(TermKind::NameToken, key.clone(), n), (TermKind::GivenName, key, n)]
+            }),
+        )
+    }
+
+    fn levels_in(tf: &TermFrequencies, a: &str, b: &str) -> (i8, i8) {
+        let (a, b) = (record(a), record(b));
+        let (ab, ba) = (compare(&a, &b, tf), compare(&b, &a, tf));
+        assert_eq!(ab.gamma, ba.gamma, "not symmetric");
+        (ab.gamma[index::FULL_NAME].0, ab.gamma[index::GIVEN_NAME].0)
+    }
+
+    #[test]
+    fn common_names_alike_are_two_names() {
+        let common = registry_where(
+            100_000,
+            &[
+                ("Maria", 9000),
+                ("Mariana", 1500),
+                ("Marta", 800),
+                ("Ana", 5000),
+                ("An", 20),
+            ],
+        );
+        // In a registry where both are common, "Maria" and "Mariana" are two names ...
+        assert_eq!(
+            levels_in(&common, "Maria Eduarda Pinheiro Campos", "Mariana Pinheiro Campos"),
+            (3, 0)
+        );
+        assert_eq!(
+            levels_in(&common, "Marta Ribeiro Simas Pedro", "Maria Marta Ribeiro Simas Pedro"),
+            (3, 0)
+        );
+        // ... while a typo of a very common name stays a typo, however often it recurs,
+        assert_eq!(levels_in(&common, "Ana Paiva Pires", "An Paiva Pires"), (5, -1));
+        // and where nothing tells, alike tokens are one name misspelt.
+        let unknown = TermFrequencies::default();
+        assert_eq!(
+            levels_in(&unknown, "Maria Eduarda Pinheiro Campos", "Mariana Pinheiro Campos"),
+            (4, -1)
+        );
+        assert_eq!(
+            levels_in(&unknown, "Marta Ribeiro Simas Pedro", "Maria Marta Ribeiro Simas Pedro"),
+            (3, 4)
+        );
     }
 
     #[test]

@@ -66,6 +66,7 @@ pub fn level_label(label: &str) -> &str {
         "spelling variant" => "variante de grafia",
         "initial" => "inicial",
         "found elsewhere in the other name" => "presente noutra posição do nome",
+        "same consonants" => "as mesmas consoantes (transliteração)",
         "different" => "diferente",
         "day and month swapped" => "dia e mês trocados",
         "year one off" => "ano diferente em um",
