@@ -397,11 +397,16 @@ enum Basis {
     Full(String),
 }
 
-/// A fingerprint of what shapes the candidates and their scores: the settings and the saved
-/// model. A delta scan is only made with the same.
+/// A fingerprint of what shapes the candidates and their scores: the settings, the saved
+/// model and the version of the comparisons. A delta scan is only made with the same.
 fn fingerprint(data_dir: &DataDir, settings: &Settings) -> u64 {
     let model = std::fs::read_to_string(data_dir.model_path()).unwrap_or_default();
-    let shaping = (&settings.scan, &settings.blocking, &settings.model);
+    let shaping = (
+        &settings.scan,
+        &settings.blocking,
+        &settings.model,
+        crate::comparison::COMPARISONS_VERSION,
+    );
     crate::hashing::hash_str(&format!("{shaping:?}")) ^ crate::hashing::hash_str(&model).rotate_left(1)
 }
 
@@ -420,8 +425,14 @@ fn delta_basis(
     if options.full {
         return full("--full");
     }
-    let Some(previous) = store.latest_scan()? else {
-        return full("first scan");
+    let previous = match store.latest_scan() {
+        Ok(Some(previous)) => previous,
+        Ok(None) => return full("first scan"),
+        // Its comparisons are not this version's: nothing of it can be kept.
+        Err(Error::User(UserError::NotReady(_))) => {
+            return full("the previous scan was made by another version of unico")
+        }
+        Err(e) => return Err(e),
     };
     if previous.records_seq == 0 {
         return full("the previous scan was made by an earlier version");
@@ -436,7 +447,7 @@ fn delta_basis(
         return full("the blocking keys changed");
     }
     if state.stamp.settings != fingerprint(data_dir, settings) {
-        return full("the settings or the model changed");
+        return full("the settings, the model or the comparisons changed");
     }
     Ok(Basis::Delta(Box::new(state), previous))
 }
@@ -641,14 +652,19 @@ fn full_scan(
     progress.finish();
     lap(report, "blocking");
     let table = RecordTable::new(&records);
-    let mut model = current_model(data_dir, settings, records.len() as u64)?;
+    // Training starts from the defaults: a saved model is not read, so a model an earlier
+    // version saved with other comparisons can be replaced.
+    let mut model = if options.train {
+        Model::default_for(records.len() as u64, settings.model.expected_duplicates_per_record)
+    } else {
+        current_model(data_dir, settings, records.len() as u64)?
+    };
     if options.train {
         progress.start(Stage::Training, 0);
         let step = (to_score.len() / 2_000_000).max(1);
         let vectors = comparison_vectors(&table, &to_score, step, &tf);
-        let untrained = Model::default_for(records.len() as u64, settings.model.expected_duplicates_per_record);
         model = train(
-            untrained,
+            model,
             &records,
             &tf,
             &vectors,

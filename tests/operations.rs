@@ -115,7 +115,10 @@ fn a_chain_of_delta_scans_finds_the_candidates_of_a_full_scan() {
     );
     let changed = json_report(&dir.scan(&["--settings", other.to_str().unwrap(), "scan", "--report", "json"]));
     assert_eq!(changed["kind"], "full");
-    assert_eq!(changed["full_reason"], "the settings or the model changed");
+    assert_eq!(
+        changed["full_reason"],
+        "the settings, the model or the comparisons changed"
+    );
 }
 
 #[test]
@@ -402,4 +405,63 @@ fn a_rejected_pair_is_raised_again_when_a_compared_field_changes() {
     );
     dir.scan(&["-q", "scan"]);
     assert!(!saved_pairs(&dir).contains(&(l, r)));
+}
+
+/// A model as an earlier version of unico saved it: the first given names compared on one
+/// level fewer.
+fn as_an_earlier_version_saved_it(model: &str) -> String {
+    let mut model: serde_json::Value = serde_json::from_str(model).unwrap();
+    let given_name = model["comparisons"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|c| c["name"] == "given_name")
+        .unwrap();
+    let levels = given_name["levels"].as_array_mut().unwrap();
+    levels.retain(|level| level["gamma"] != 1);
+    model.to_string()
+}
+
+#[test]
+fn after_an_upgrade_that_compares_differently_the_scan_is_full() {
+    let dir = Dir::new();
+    let sample = concat!(env!("CARGO_MANIFEST_DIR"), "/data-samples/utentes_2k.csv");
+    dir.unico_ok(&["-q", "import", sample], 0);
+    dir.scan(&["-q", "scan"]);
+    // The latest scan was saved by an earlier version, with other comparison levels.
+    let model: String = dir
+        .database()
+        .query_row("SELECT model FROM scans ORDER BY id DESC LIMIT 1", [], |r| r.get(0))
+        .unwrap();
+    let writable = rusqlite::Connection::open(dir.data_dir().join("registry.sqlite")).unwrap();
+    writable
+        .execute(
+            "UPDATE scans SET model = ?1 WHERE id = (SELECT MAX(id) FROM scans)",
+            [as_an_earlier_version_saved_it(&model)],
+        )
+        .unwrap();
+    drop(writable);
+    // Its pairs cannot be shown with this version's comparisons ...
+    let stale = dir.unico_ok(&["candidates"], 2);
+    assert!(stale.stderr.contains("another version of unico"), "{}", stale.stderr);
+    // ... and the next scan compares everything again instead of keeping them.
+    let report = json_report(&dir.scan(&["scan", "--report", "json"]));
+    assert_eq!(report["kind"], "full");
+    assert_eq!(
+        report["full_reason"],
+        "the previous scan was made by another version of unico"
+    );
+    dir.unico_ok(&["-q", "candidates"], 0);
+
+    // A trained model saved by the earlier version is refused, and training replaces it.
+    let saved = dir.write("unico-data/model.json", as_an_earlier_version_saved_it(&model));
+    assert_eq!(saved, dir.data_dir().join("model.json"));
+    let refused = dir.unico_ok(&["scan"], 2);
+    assert!(
+        refused.stderr.contains("retrain with `unico train`"),
+        "{}",
+        refused.stderr
+    );
+    dir.scan(&["-q", "train"]);
+    dir.scan(&["-q", "scan"]);
 }

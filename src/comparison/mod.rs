@@ -17,7 +17,7 @@ mod comparator;
 pub mod library;
 pub mod term_frequencies;
 
-pub use library::{ComparableRecord, COMPARISONS, N_COMPARISONS};
+pub use library::{ComparableRecord, COMPARISONS, COMPARISONS_VERSION, N_COMPARISONS};
 pub use term_frequencies::TermFrequencies;
 
 /// γ: the index of the level a pair falls in. −1 is `Null`, 0 is `Else`, higher is closer.
