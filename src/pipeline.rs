@@ -567,17 +567,18 @@ fn run_scan(
 }
 
 /// Rejected pairs: those a reviewer rejected are not proposed again unless one of the records
-/// changed since in a compared field (the pair's γ is not what it was when it was rejected).
+/// changed since in a compared field.
 struct Rejections {
     standing: std::collections::HashSet<(RecordId, RecordId)>,
-    with_gamma: std::collections::HashMap<(RecordId, RecordId), (String, String)>,
+    /// Rejections of scored pairs: when, and whether a compared field changed since.
+    scored: std::collections::HashMap<(RecordId, RecordId), (String, bool)>,
 }
 
 impl Rejections {
     fn load(store: &Store) -> Result<Rejections> {
         Ok(Rejections {
             standing: store.rejected_pairs()?,
-            with_gamma: store.rejections_with_gamma()?,
+            scored: store.rejections_of_scored_pairs()?,
         })
     }
 
@@ -587,28 +588,25 @@ impl Rejections {
             return false;
         }
         let key = (pair.record_id_l, pair.record_id_r);
-        self.standing.contains(&key) && !self.with_gamma.contains_key(&key)
+        self.standing.contains(&key) && !self.scored.contains_key(&key)
     }
 
-    /// Takes out the rejected pairs whose comparison is the same as when they were rejected;
-    /// returns the others, with when they were rejected.
+    /// Takes out the rejected pairs whose records' compared fields are what they were when they
+    /// were rejected; returns the others, with when they were rejected.
     fn raise_again(&self, predictions: &mut Vec<PairwisePrediction>) -> RaisedAgain {
         let mut raised = RaisedAgain::new();
-        let mut gamma = String::new();
         predictions.retain(|p| {
             let key = (p.pair.record_id_l, p.pair.record_id_r);
             if !self.standing.contains(&key) {
                 return true;
             }
-            let Some((rejected_at, then)) = self.with_gamma.get(&key) else {
-                return false;
-            };
-            crate::store::predictions::gamma_text(&p.vector, &mut gamma);
-            if gamma == *then {
-                return false;
+            match self.scored.get(&key) {
+                Some((rejected_at, true)) => {
+                    raised.insert(key, rejected_at.clone());
+                    true
+                }
+                _ => false,
             }
-            raised.insert(key, rejected_at.clone());
-            true
         });
         raised
     }

@@ -422,12 +422,31 @@ fn as_an_earlier_version_saved_it(model: &str) -> String {
     model.to_string()
 }
 
-#[test]
-fn after_an_upgrade_that_compares_differently_the_scan_is_full() {
+/// The sample imported and scanned, with its first saved pair rejected by a `desk` user.
+fn sample_scanned_with_a_rejection() -> (Dir, (String, String)) {
     let dir = Dir::new();
     let sample = concat!(env!("CARGO_MANIFEST_DIR"), "/data-samples/utentes_2k.csv");
     dir.unico_ok(&["-q", "import", sample], 0);
     dir.scan(&["-q", "scan"]);
+    dir.unico_ok(
+        &["users", "add", "desk", "--name", "D", "--profile", "centro_suporte"],
+        0,
+    );
+    let (l, r) = saved_pairs(&dir).into_iter().next().unwrap();
+    let pair = format!("{l}:{r}");
+    dir.unico_ok(
+        &[
+            "--user", "desk", "review", "reject", &pair, "--reason", "gémeos", "--ticket", "INC7",
+        ],
+        0,
+    );
+    (dir, (l, r))
+}
+
+#[test]
+fn after_an_upgrade_that_compares_differently_the_scan_is_full() {
+    // A pair rejected before the upgrade.
+    let (dir, (l, r)) = sample_scanned_with_a_rejection();
     // The latest scan was saved by an earlier version, with other comparison levels.
     let model: String = dir
         .database()
@@ -451,6 +470,9 @@ fn after_an_upgrade_that_compares_differently_the_scan_is_full() {
         report["full_reason"],
         "the previous scan was made by another version of unico"
     );
+    // A rejection stands through it: the records did not change, however they are compared.
+    assert_eq!(report["rejected_pairs_raised_again"], 0, "{report}");
+    assert!(!saved_pairs(&dir).contains(&(l.clone(), r.clone())));
     dir.unico_ok(&["-q", "candidates"], 0);
 
     // A trained model saved by the earlier version is refused, and training replaces it.
@@ -464,4 +486,33 @@ fn after_an_upgrade_that_compares_differently_the_scan_is_full() {
     );
     dir.scan(&["-q", "train"]);
     dir.scan(&["-q", "scan"]);
+}
+
+#[test]
+fn rejections_saved_before_schema_7_stand_until_a_compared_field_changes() {
+    let (header, rows) = sample_rows();
+    let (dir, (l, r)) = sample_scanned_with_a_rejection();
+    // The database as schema 6 left it: the rejection kept the pair's γ, not the fields.
+    let writable = rusqlite::Connection::open(dir.data_dir().join("registry.sqlite")).unwrap();
+    writable
+        .execute_batch(
+            "DROP VIEW compared_fields;
+             ALTER TABLE rejected_pairs DROP COLUMN fields;
+             UPDATE rejected_pairs SET gamma = '6,-1,7,4,2,1,-1,-1';
+             PRAGMA user_version = 6;",
+        )
+        .unwrap();
+    drop(writable);
+    // Migrated by the next command: the rejection stands ...
+    let report = json_report(&dir.scan(&["scan", "--full", "--report", "json"]));
+    assert_eq!(report["rejected_pairs_raised_again"], 0, "{report}");
+    assert!(!saved_pairs(&dir).contains(&(l.clone(), r.clone())));
+    // ... until a compared field of one of its records changes.
+    let row = rows.iter().find(|row| row.starts_with(&format!("{r},"))).unwrap();
+    let mut fields: Vec<String> = row.split(',').map(str::to_string).collect();
+    fields[1] = fields[1].to_uppercase();
+    let changed = dir.write("changed.csv", format!("{header}\n{}\n", fields.join(",")));
+    dir.unico_ok(&["-q", "import", "--update", changed.to_str().unwrap()], 0);
+    let report = json_report(&dir.scan(&["scan", "--report", "json"]));
+    assert_eq!(report["rejected_pairs_raised_again"], 1, "{report}");
 }

@@ -298,8 +298,9 @@ pub fn compare(a: &ComparableRecord, b: &ComparableRecord, tf: &TermFrequencies)
 
 const G: fn(i8) -> ComparisonVectorValue = ComparisonVectorValue;
 
-/// Two phonetic keys with the same consonants in the same order, at least three of them:
-/// "ludmila" / "liudmila", "ekaterina" / "katerina".
+/// Two phonetic keys with the same consonants in the same order, at least three of them (a
+/// consonant repeated, even across vowels, counts once): "ludmila" / "liudmila", "ekaterina" /
+/// "katerina".
 fn alike(key_a: &str, key_b: &str) -> bool {
     fn consonants(key: &str) -> impl Iterator<Item = u8> + '_ {
         let mut previous = 0;
@@ -424,7 +425,7 @@ fn both_common(count_a: f64, count_b: f64, n_records: f64) -> bool {
 }
 
 /// Two tokens that look alike but are two names of the registry, each common in it and one
-/// the other with a letter or an ending added or changed at the end: "Maria" / "Mariana",
+/// the other with letters added at the end or its last letter changed: "Maria" / "Mariana",
 /// "Rafael" / "Rafaela", "Francisco" / "Francisca". A typo makes a rare token, and spelling
 /// variants share their phonetic key, so a common pair like these is two people's names.
 /// (Anywhere in a name a token may also be a surname, whose typo can make a common word:
@@ -528,10 +529,7 @@ fn compare_full_name(
         G(6)
     } else if n_l == n_r && n_matched == n_l {
         G(5)
-    } else if n_matched == n_l.min(n_r) && n_matched >= 2 && !alignment.longer_first_dropped() {
-        // Not when the longer name begins with a given name the shorter lacks ("Joaquim
-        // Fernando Rebelo" / "Fernando Rebelo"): registries drop middle names, while twins
-        // differ in the first one. The first given names are then compared on their own.
+    } else if n_matched == n_l.min(n_r) && n_matched >= 2 && !first_given_name_dropped(a, b, alignment) {
         G(4)
     } else {
         // Below this level the first given names are compared on their own (`given_name`):
@@ -579,6 +577,16 @@ fn compare_full_name(
     }
     let frequency = frequency.max(name_frequency(shorter));
     (gamma, frequency)
+}
+
+/// The longer name begins with a given name the shorter lacks ("Joaquim Fernando Rebelo" /
+/// "Fernando Rebelo"): registries drop middle names, while twins differ in the first one, so
+/// such a name is not "contained in the other", and the first given names are compared on
+/// their own. An initial ("M. Fernanda Silva" / "Fernanda Silva") is not a name twins are
+/// told apart by.
+fn first_given_name_dropped(a: &ComparableRecord, b: &ComparableRecord, alignment: &Alignment) -> bool {
+    let longer = if alignment.n_l > alignment.n_r { a } else { b };
+    alignment.longer_first_dropped() && !longer.name.tokens[0].initial
 }
 
 fn compare_given_name(
@@ -825,6 +833,7 @@ mod tests {
         name_level!("Faria Ribeiro Miquelina", "Miquelina Ribeiro", 4, -1);
         name_level!("Pereira Bastos Sérgio Jaime", "Sérgio Bastos", 4, -1);
         name_level!("Joaquim Fernando Leal Rebelo", "Joaquim Rebelo", 4, -1);
+        name_level!("M. Fernanda Leal Rebelo", "Fernanda Leal Rebelo", 4, -1);
     }
 
     /// Term frequencies of a registry of `n_records` where these words are this common, as

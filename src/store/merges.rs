@@ -199,21 +199,6 @@ fn write_image(tx: &Connection, id: RecordId, image: &RecordImage, seq: i64, now
     Ok(())
 }
 
-/// The γ of two of `records` as they are now, as saved with a scored pair (γ does not depend
-/// on how common the values are, so no term frequencies are needed).
-fn gamma_of(records: &[StoredRecord], l: RecordId, r: RecordId) -> Option<String> {
-    let find = |id: RecordId| records.iter().find(|s| s.record.id == id);
-    let (a, b) = (find(l)?, find(r)?);
-    let vector = crate::comparison::compare(
-        &crate::comparison::ComparableRecord::new(&a.record),
-        &crate::comparison::ComparableRecord::new(&b.record),
-        &crate::comparison::TermFrequencies::default(),
-    );
-    let mut text = String::new();
-    super::predictions::gamma_text(&vector, &mut text);
-    Some(text)
-}
-
 /// The rejected pairs that stand: all of them but those the latest scan proposes again because
 /// a compared field changed since the rejection (a reviewer decides on those afresh).
 fn standing_rejections(conn: &Connection) -> rusqlite::Result<HashSet<(RecordId, RecordId)>> {
@@ -603,17 +588,18 @@ impl Store {
         for &(l, r) in &ids {
             match action {
                 Action::Reject => {
-                    // What the pair's comparison looks like now, so that a scan raises it again
-                    // only when a compared field changes later; a pair proposed again and
+                    // The records' compared fields as they are now, so that a scan raises the
+                    // pair again only when one of them changes later; a pair proposed again and
                     // rejected again is a new decision, and leaves the queue at once.
-                    let gamma = gamma_of(&records, l, r);
                     tx.prepare_cached(
-                        "INSERT INTO rejected_pairs (record_id_l, record_id_r, rejected_at, rejected_by, reason, ticket, gamma)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                        "INSERT INTO rejected_pairs (record_id_l, record_id_r, rejected_at, rejected_by, reason, ticket, fields)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6,
+                                 (SELECT l.fields || char(30) || r.fields FROM compared_fields l, compared_fields r
+                                  WHERE l.id = ?1 AND r.id = ?2))
                          ON CONFLICT DO UPDATE SET rejected_at = excluded.rejected_at, rejected_by = excluded.rejected_by,
-                             reason = excluded.reason, ticket = excluded.ticket, gamma = excluded.gamma",
+                             reason = excluded.reason, ticket = excluded.ticket, fields = excluded.fields",
                     )?
-                    .execute(params![l.0, r.0, now, actor.name(), reason, ticket, gamma])?;
+                    .execute(params![l.0, r.0, now, actor.name(), reason, ticket])?;
                     tx.prepare_cached(
                         "UPDATE pairs SET rejected_at = NULL WHERE record_id_l = ?1 AND record_id_r = ?2",
                     )?
@@ -661,11 +647,15 @@ impl Store {
         Ok(standing_rejections(&self.conn)?)
     }
 
-    /// Rejections of scored pairs, with when they were made and the pair's γ then (the pairs a
-    /// scan may raise again).
-    pub fn rejections_with_gamma(&self) -> Result<HashMap<(RecordId, RecordId), (String, String)>> {
+    /// Rejections of scored pairs (the pairs a scan may raise again), with when they were made
+    /// and whether a compared field of either record changed since.
+    pub fn rejections_of_scored_pairs(&self) -> Result<HashMap<(RecordId, RecordId), (String, bool)>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT record_id_l, record_id_r, rejected_at, gamma FROM rejected_pairs WHERE gamma IS NOT NULL",
+            "SELECT p.record_id_l, p.record_id_r, p.rejected_at, p.fields IS NOT l.fields || char(30) || r.fields
+             FROM rejected_pairs p
+             JOIN compared_fields l ON l.id = p.record_id_l
+             JOIN compared_fields r ON r.id = p.record_id_r
+             WHERE p.fields IS NOT NULL",
         )?;
         let rows = stmt.query_map([], |r| {
             Ok(((RecordId(r.get(0)?), RecordId(r.get(1)?)), (r.get(2)?, r.get(3)?)))

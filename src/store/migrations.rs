@@ -14,6 +14,7 @@ fn migrations() -> Vec<&'static str> {
         include_str!("migrations/0004_change_seq_index.sql"),
         include_str!("migrations/0005_scan_runs.sql"),
         include_str!("migrations/0006_merged_records_index.sql"),
+        include_str!("migrations/0007_rejection_fields.sql"),
     ]
 }
 
