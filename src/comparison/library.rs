@@ -312,7 +312,16 @@ fn alike(key_a: &str, key_b: &str) -> bool {
             keep
         })
     }
-    consonants(key_a).count() >= 3 && consonants(key_a).eq(consonants(key_b))
+    let mut a = consonants(key_a);
+    let mut b = consonants(key_b);
+    let mut n = 0;
+    loop {
+        match (a.next(), b.next()) {
+            (None, None) => return n >= 3,
+            (Some(x), Some(y)) if x == y => n += 1,
+            _ => return false,
+        }
+    }
 }
 
 /// Similarity at or above which two tokens count as the same.
@@ -335,22 +344,6 @@ struct Alignment {
     partner_l: [u8; MAX_TOKENS],
     n_l: usize,
     n_r: usize,
-}
-
-impl Alignment {
-    /// The longer name begins with a given name the shorter lacks, the shorter's first token
-    /// being the longer's second ("Joaquim Fernando Leal Rebelo" / "Fernando Leal Rebelo"):
-    /// how twins' names differ, where a duplicate drops a middle name or moves the surnames
-    /// first.
-    fn longer_first_dropped(&self) -> bool {
-        if self.n_l > self.n_r {
-            self.matched_l & 0b11 == 0b10 && self.partner_l[1] == 0
-        } else if self.n_r > self.n_l {
-            self.matched_r & 1 == 0 && self.matched_l & 1 != 0 && self.partner_l[0] == 1
-        } else {
-            false
-        }
-    }
 }
 
 fn token_similarity(a: &NameToken, b: &NameToken) -> f64 {
@@ -579,14 +572,22 @@ fn compare_full_name(
     (gamma, frequency)
 }
 
-/// The longer name begins with a given name the shorter lacks ("Joaquim Fernando Rebelo" /
-/// "Fernando Rebelo"): registries drop middle names, while twins differ in the first one, so
-/// such a name is not "contained in the other", and the first given names are compared on
-/// their own. An initial ("M. Fernanda Silva" / "Fernanda Silva") is not a name twins are
-/// told apart by.
+/// The longer name begins with a given name the shorter lacks, the shorter's first token being
+/// the longer's second ("Joaquim Fernando Rebelo" / "Fernando Rebelo"): registries drop middle
+/// names or move the surnames first, while twins differ in the first name, so such a name is
+/// not "contained in the other", and the first given names are compared on their own. An
+/// initial ("M. Fernanda Silva" / "Fernanda Silva") is not a name twins are told apart by.
 fn first_given_name_dropped(a: &ComparableRecord, b: &ComparableRecord, alignment: &Alignment) -> bool {
+    let dropped = if alignment.n_l > alignment.n_r {
+        // Left token 0 aligned with nothing, left token 1 with right token 0.
+        alignment.matched_l & 0b11 == 0b10 && alignment.partner_l[1] == 0
+    } else if alignment.n_r > alignment.n_l {
+        alignment.matched_r & 1 == 0 && alignment.matched_l & 1 != 0 && alignment.partner_l[0] == 1
+    } else {
+        return false;
+    };
     let longer = if alignment.n_l > alignment.n_r { a } else { b };
-    alignment.longer_first_dropped() && !longer.name.tokens[0].initial
+    dropped && !longer.name.tokens[0].initial
 }
 
 fn compare_given_name(
